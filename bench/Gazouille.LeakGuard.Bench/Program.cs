@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Running;
+using Gazouille.LeakGuard;
+using Gazouille.LeakGuard.Bench;
+using Gazouille.LeakGuard.Cli;
+using Gazouille.LeakGuard.Evaluation;
+
+// evaluate [out.md]      writes the evaluation report (default docs/leak-guard-evaluation.md)
+// try "text" [audience]  explains one text with the corpus policy, for tuning by hand
+// load-policy            measures loading a 100k-term policy (time and memory)
+// anything else          runs BenchmarkDotNet (e.g. --filter * --job short)
+switch (args.FirstOrDefault())
+{
+    case "evaluate":
+        var root = RepoPaths.Root();
+        var path = args.Length > 1 ? args[1] : Path.Combine(root, "docs", "leak-guard-evaluation.md");
+        var report = EvaluationReport.Build();
+        File.WriteAllText(path, report);
+        Console.WriteLine(report);
+        Console.WriteLine($"Written to {path}");
+        return 0;
+    case "try":
+        var policy = LeakPolicy.Load(Path.Combine(RepoPaths.CorpusDir(), "policy.json"));
+        return ExplainRunner.Run(args[1], Console.Out, policy, args.Length > 2 ? args[2] : "public", "en", Console.Error);
+    case "load-policy":
+        PolicyLoadMeasure.Run();
+        return 0;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);
+        return 0;
+}

@@ -1,0 +1,109 @@
+using Gazouille.LeakGuard.Detectors;
+using Gazouille.LeakGuard.Normalization;
+
+namespace Gazouille.LeakGuard.Decision;
+
+/// <summary>
+/// Turns candidates into judged findings: drops the weak and the overlapped, applies the combination rules
+/// (client or project + negative / headcount / money is severe; a person next to health or HR words is personal data),
+/// and spares a client named in its own partner channel.
+/// </summary>
+internal static class Combiner
+{
+    private const int ComboWindow = 300;
+
+    // When two pattern findings cover the same characters, the more specific one explains them.
+    private static readonly string[] Priority =
+    [
+        FindingTypes.Secret, FindingTypes.Iban, FindingTypes.Card, FindingTypes.Nir, FindingTypes.Siret, FindingTypes.Siren,
+        FindingTypes.Email, FindingTypes.Phone, FindingTypes.InternalHost, FindingTypes.Ip, FindingTypes.Money, FindingTypes.Headcount,
+    ];
+
+    public static List<(Candidate Candidate, LeakRule Rule)> Combine(ScanContext ctx, string? channelClient)
+    {
+        var kept = Resolve(ctx.Candidates.Where(c => c.Confidence >= ctx.Policy.MinConfidence).ToList());
+        bool Near(Candidate a, Candidate b) => Math.Abs(a.Start - b.Start) <= ComboWindow;
+        bool IsBusinessName(Candidate c) => c.Type is FindingTypes.Client or FindingTypes.Project;
+        bool IsBusinessDetail(Candidate c) => c.Type is FindingTypes.Negative or FindingTypes.Headcount or FindingTypes.Money;
+
+        var result = new List<(Candidate, LeakRule)>(kept.Count);
+        foreach (var c in kept)
+        {
+            var rule = c.Type switch
+            {
+                FindingTypes.Secret => LeakRule.Secret,
+                FindingTypes.Nir or FindingTypes.Iban or FindingTypes.Card => LeakRule.PersonalData,
+                FindingTypes.Email or FindingTypes.Phone => LeakRule.PersonalContact,
+                FindingTypes.ConfidentialMarker => LeakRule.ConfidentialMarker,
+                FindingTypes.InternalOnlyMarker => kept.Exists(o => IsBusinessName(o) || o.Type is FindingTypes.Money or FindingTypes.Headcount)
+                    ? LeakRule.InternalOnlyWithBusiness : LeakRule.InternalOnly,
+                FindingTypes.Client or FindingTypes.Project => kept.Exists(o => IsBusinessDetail(o) && Near(c, o))
+                    ? LeakRule.BusinessSevere
+                    : IsOwnChannel(c, channelClient) ? LeakRule.ClientInOwnChannel : LeakRule.ClientOrProject,
+                FindingTypes.Money or FindingTypes.Headcount => kept.Exists(o => IsBusinessName(o) && Near(c, o))
+                    ? LeakRule.BusinessSevere : LeakRule.MoneyOrHeadcount,
+                FindingTypes.Negative => kept.Exists(o => IsBusinessName(o) && Near(c, o)) ? LeakRule.BusinessSevere : LeakRule.Informational,
+                FindingTypes.Person => PersonRule(ctx, c),
+                FindingTypes.InternalHost => LeakRule.InternalHost,
+                FindingTypes.Ip => LeakRule.Ip,
+                FindingTypes.Siren or FindingTypes.Siret => LeakRule.CompanyId,
+                _ => ctx.Policy.CustomRules.GetValueOrDefault(c.Type, LeakRule.Custom),
+            };
+            if (c.Type == FindingTypes.Person && rule != LeakRule.Informational)
+            {
+                c.Note = rule == LeakRule.PersonalData ? "health" : "hr";
+            }
+
+            result.Add((c, rule));
+        }
+
+        return result;
+    }
+
+    private static LeakRule PersonRule(ScanContext ctx, Candidate person)
+    {
+        if (ctx.HasNearby(Lexicon.Health, person.Start, person.End, 80))
+        {
+            return LeakRule.PersonalData;
+        }
+
+        return ctx.HasNearby(Lexicon.Hr, person.Start, person.End, 80) ? LeakRule.PersonalContact : LeakRule.Informational;
+    }
+
+    private static bool IsOwnChannel(Candidate c, string? channelClient)
+    {
+        if (string.IsNullOrWhiteSpace(channelClient) || c.Entry is null || c.Type != FindingTypes.Client)
+        {
+            return false;
+        }
+
+        var channel = TextNormalizer.SkeletonOf(channelClient);
+        return (c.Entry.Org is { } org && (org.Equals(channelClient, StringComparison.OrdinalIgnoreCase) || TextNormalizer.SkeletonOf(org) == channel))
+            || TextNormalizer.SkeletonOf(c.Entry.Term) == channel;
+    }
+
+    private static List<Candidate> Resolve(List<Candidate> candidates)
+    {
+        candidates.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : (b.End - b.Start).CompareTo(a.End - a.Start));
+        var kept = new List<Candidate>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            var rank = Array.IndexOf(Priority, c.Type);
+            var dominated = kept.Exists(k =>
+                k.Overlaps(c) && (k.Type == c.Type
+                    ? k.End - k.Start >= c.End - c.Start
+                    : rank >= 0 && Array.IndexOf(Priority, k.Type) is var kr and >= 0 && kr <= rank));
+            if (dominated)
+            {
+                continue;
+            }
+
+            // A longer or more specific finding that arrives later replaces what it covers.
+            kept.RemoveAll(k => k.Overlaps(c) && ((k.Type == c.Type && c.End - c.Start > k.End - k.Start)
+                || (rank >= 0 && Array.IndexOf(Priority, k.Type) > rank)));
+            kept.Add(c);
+        }
+
+        return kept;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Gazouille.LeakGuard.Detectors;
+
+/// <summary>Internal host names (the policy's internal_domains, .local/.internal/.lan…) and IP addresses.</summary>
+internal static partial class NetworkDetector
+{
+    private static readonly string[] InternalSuffixes = [".local", ".internal", ".lan", ".corp", ".intranet", ".localdomain", ".home.arpa", ".intra"];
+
+    [GeneratedRegex(@"(?<![\w@.\-])(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,10}[a-z][a-z0-9\-]{0,61}(?![\w\-])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 250)]
+    private static partial Regex HostName();
+
+    [GeneratedRegex(@"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w.]\d)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
+    private static partial Regex Ipv4();
+
+    [GeneratedRegex(@"(?<![\w:.])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 250)]
+    private static partial Regex Ipv6();
+
+    public static bool IsInternalDomain(LeakPolicy policy, string host) => IsUnder(policy.InternalDomains, host);
+
+    public static bool IsOwnDomain(LeakPolicy policy, string host) => IsUnder(policy.InternalDomains, host) || IsUnder(policy.CompanyDomains, host);
+
+    private static bool IsUnder(IReadOnlyList<string> domains, string host)
+    {
+        foreach (var domain in domains)
+        {
+            if (host.Equals(domain, StringComparison.OrdinalIgnoreCase)
+                || (host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) && host.Length > domain.Length && host[^(domain.Length + 1)] == '.'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static void Detect(ScanContext ctx)
+    {
+        var text = ctx.Original;
+        if (!text.Contains('.', StringComparison.Ordinal) && !text.Contains(':', StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (var m in HostName().EnumerateMatches(text))
+        {
+            var host = text.Substring(m.Index, m.Length).TrimEnd('.');
+            if (IsInternalDomain(ctx.Policy, host))
+            {
+                // The bare company domain ("corp.example" in a link to the public site) is not an internal host.
+                var bare = ctx.Policy.InternalDomains.Any(d => d.Equals(host, StringComparison.OrdinalIgnoreCase) || ("www." + d).Equals(host, StringComparison.OrdinalIgnoreCase));
+                ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, bare ? 0.3 : 0.9, "internal-domain");
+            }
+            else if (Array.Exists(InternalSuffixes, s => host.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            {
+                ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, 0.8, "internal-suffix");
+            }
+        }
+
+        foreach (var m in Ipv4().EnumerateMatches(text))
+        {
+            var value = text.AsSpan(m.Index, m.Length);
+            var slash = value.IndexOf('/');
+            var addressPart = slash >= 0 ? value[..slash] : value;
+            if (IPAddress.TryParse(addressPart, out var address) && address.AddressFamily == AddressFamily.InterNetwork
+                && IsDottedQuad(addressPart))
+            {
+                ClassifyIp(ctx, address, m.Index, m.Index + m.Length);
+            }
+        }
+
+        if (text.Contains("::", StringComparison.Ordinal) || text.Count(c => c == ':') >= 7)
+        {
+            foreach (var m in Ipv6().EnumerateMatches(text))
+            {
+                var value = text.AsSpan(m.Index, m.Length);
+                if (value.Length >= 3 && IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
+                    && (value.Contains("::", StringComparison.Ordinal) || value.Count(':') == 7))
+                {
+                    ClassifyIp(ctx, address, m.Index, m.Index + m.Length);
+                }
+            }
+        }
+    }
+
+    private static void ClassifyIp(ScanContext ctx, IPAddress address, int start, int end)
+    {
+        if (ctx.Policy.InternalNetworks.Any(n => n.Contains(address)))
+        {
+            ctx.Add(FindingTypes.InternalHost, start, end, 0.95, "internal-network");
+        }
+        else if (IsPrivate(address))
+        {
+            ctx.Add(FindingTypes.InternalHost, start, end, 0.7, "private-address");
+        }
+        else
+        {
+            ctx.Add(FindingTypes.Ip, start, end, 0.7, "public-address");
+        }
+    }
+
+    private static bool IsDottedQuad(ReadOnlySpan<char> s)
+    {
+        foreach (var range in s.Split('.'))
+        {
+            var part = s[range];
+            if (part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0') || int.Parse(part, provider: null) > 255)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPrivate(IPAddress address)
+    {
+        if (IPAddress.IsLoopback(address))
+        {
+            return true;
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
+        }
+
+        var b = address.GetAddressBytes();
+        return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
+            || (b[0] == 100 && b[1] is >= 64 and <= 127);
+    }
+}

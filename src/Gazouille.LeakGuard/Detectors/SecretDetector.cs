@@ -1,0 +1,158 @@
+using System.Text.RegularExpressions;
+
+namespace Gazouille.LeakGuard.Detectors;
+
+/// <summary>Secrets: the gitleaks rules (keyword prefilter, regex, entropy, allowlists), private-key blocks,
+/// "password:" / "mdp :" assignments and long high-entropy tokens.</summary>
+internal static partial class SecretDetector
+{
+    [GeneratedRegex(@"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
+    private static partial Regex PrivateKeyHeader();
+
+    [GeneratedRegex(@"(?<![\w])(?:password|passwd|pwd|passwort|mot de passe|mot-de-passe|mdp|pass|code wifi|wifi|code porte|digicode|pin)\s{0,3}(?:[:=]|est|is)\s{0,3}[""'`]?(?<value>[^\s""'`]{4,64})", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 250)]
+    private static partial Regex PasswordAssignment();
+
+    [GeneratedRegex(@"(?<![\w+/=\-])[A-Za-z0-9+/_\-]{32,256}={0,2}(?![\w+/=\-])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
+    private static partial Regex LongToken();
+
+    private static readonly HashSet<string> Placeholders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "xxxx", "xxxxx", "xxxxxx", "xxxxxxxx", "****", "******", "********", "<password>", "<mdp>", "changeme", "secret",
+        "password", "motdepasse", "votre_mdp", "your_password", "redacted", "hidden", "masque", "oublie", "expire",
+        "expired", "perdu", "reset", "reinitialise", "change", "changed",
+    };
+
+    public static void Detect(ScanContext ctx, bool useGitleaks)
+    {
+        var text = ctx.Original;
+        foreach (var m in PrivateKeyHeader().EnumerateMatches(text))
+        {
+            var endMarker = text.IndexOf("PRIVATE KEY", m.Index + m.Length, StringComparison.Ordinal);
+            var end = endMarker >= 0 ? Math.Min(text.Length, text.IndexOf("-----", endMarker, StringComparison.Ordinal) is var e and >= 0 ? e + 5 : text.Length) : text.Length;
+            ctx.Add(FindingTypes.Secret, m.Index, end, 0.99, "private-key");
+        }
+
+        foreach (Match m in PasswordAssignment().Matches(text))
+        {
+            var value = m.Groups["value"];
+            var trimmed = value.Value.TrimEnd('.', ',', ';', ')', '!', '?');
+            if (trimmed.Length >= 4 && !Placeholders.Contains(trimmed) && LooksLikePassword(trimmed))
+            {
+                ctx.Add(FindingTypes.Secret, value.Index, value.Index + trimmed.Length, 0.9, "password");
+            }
+        }
+
+        if (useGitleaks)
+        {
+            DetectGitleaks(ctx);
+        }
+
+        foreach (var m in LongToken().EnumerateMatches(text))
+        {
+            var token = text.AsSpan(m.Index, m.Length);
+            var (start, end) = (m.Index, m.Index + m.Length);
+            if (HasClasses(token) >= 3 && ShannonEntropy(token) >= 4.2 && !ctx.Candidates.Exists(c => c.Start <= start && c.End >= end))
+            {
+                ctx.Add(FindingTypes.Secret, start, end, 0.7, "high-entropy");
+            }
+        }
+    }
+
+    private static void DetectGitleaks(ScanContext ctx)
+    {
+        var text = ctx.Original;
+        var rules = GitleaksRules.Embedded;
+        if (text.AsSpan().IndexOfAny(rules.Keywords) < 0)
+        {
+            return;
+        }
+
+        foreach (var rule in rules.Rules)
+        {
+            if (!Array.Exists(rule.Keywords, k => text.Contains(k, StringComparison.OrdinalIgnoreCase)) || rule.Regex is not { } regex)
+            {
+                continue;
+            }
+
+            foreach (Match m in regex.Matches(text))
+            {
+                var group = rule.SecretGroup > 0 && rule.SecretGroup < m.Groups.Count ? m.Groups[rule.SecretGroup]
+                    : m.Groups.Count > 1 && m.Groups[1].Success ? m.Groups[1] : m.Groups[0];
+                var secret = group.Value;
+                if (secret.Length == 0 || (rule.Entropy > 0 && ShannonEntropy(secret) < rule.Entropy) || IsAllowed(rules, rule, secret, m.Value))
+                {
+                    continue;
+                }
+
+                ctx.Add(FindingTypes.Secret, group.Index, group.Index + group.Length, 0.9, "gitleaks:" + rule.Id);
+            }
+        }
+    }
+
+    private static bool IsAllowed(GitleaksRules rules, GitleaksRule rule, string secret, string match)
+    {
+        var lower = secret.ToLowerInvariant();
+        return Array.Exists(rule.AllowSecret, r => r.IsMatch(secret))
+            || Array.Exists(rule.AllowMatch, r => r.IsMatch(match))
+            || Array.Exists(rule.Stopwords, s => lower.Contains(s, StringComparison.Ordinal))
+            || Array.Exists(rules.GlobalAllow, r => r.IsMatch(secret))
+            || Array.Exists(rules.GlobalStopwords, s => lower.Contains(s, StringComparison.Ordinal));
+    }
+
+    // A password mixes kinds of characters; "mdp: oublié" or "password: reset" is talk about a password, not one.
+    private static bool LooksLikePassword(string value) => HasClasses(value) >= 2 || (value.Length >= 8 && !value.All(char.IsLetter));
+
+    private static int HasClasses(ReadOnlySpan<char> s)
+    {
+        bool lower = false, upper = false, digit = false, other = false;
+        foreach (var c in s)
+        {
+            if (char.IsLower(c)) lower = true;
+            else if (char.IsUpper(c)) upper = true;
+            else if (char.IsDigit(c)) digit = true;
+            else other = true;
+        }
+
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+    }
+
+    public static double ShannonEntropy(ReadOnlySpan<char> s)
+    {
+        if (s.Length == 0)
+        {
+            return 0;
+        }
+
+        Span<int> counts = stackalloc int[128];
+        var others = new Dictionary<char, int>();
+        foreach (var c in s)
+        {
+            if (c < 128)
+            {
+                counts[c]++;
+            }
+            else
+            {
+                others[c] = others.GetValueOrDefault(c) + 1;
+            }
+        }
+
+        double entropy = 0;
+        foreach (var n in counts)
+        {
+            if (n > 0)
+            {
+                var p = (double)n / s.Length;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+
+        foreach (var n in others.Values)
+        {
+            var p = (double)n / s.Length;
+            entropy -= p * Math.Log2(p);
+        }
+
+        return entropy;
+    }
+}

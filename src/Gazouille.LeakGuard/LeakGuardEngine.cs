@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using Gazouille.LeakGuard.Decision;
+using Gazouille.LeakGuard.Detectors;
+using Gazouille.LeakGuard.Normalization;
+
+namespace Gazouille.LeakGuard;
+
+/// <summary>
+/// The Leak Guard: normalize → detect → combine → decide → explain. Build one per policy and share it: it holds only
+/// immutable state, so <see cref="Check"/> is safe to call from many threads at once.
+/// </summary>
+public sealed class LeakGuardEngine
+{
+    private static readonly Lazy<LeakGuardEngine> LazyDefault = new(() => new LeakGuardEngine(LeakPolicy.Default));
+    private readonly TermMatcher _dictionaries;
+
+    public LeakGuardEngine(LeakPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        Policy = policy;
+        _dictionaries = new TermMatcher(policy.Terms);
+        _ = Lexicon.Matcher;
+        if (policy.UseGitleaks)
+        {
+            _ = GitleaksRules.Embedded;
+        }
+    }
+
+    /// <summary>An engine on the built-in policy (no dictionaries), for a server started without a policy file.</summary>
+    public static LeakGuardEngine Default => LazyDefault.Value;
+
+    public LeakPolicy Policy { get; }
+
+    /// <summary>
+    /// Checks <paramref name="text"/> for <paramref name="audience"/>. <paramref name="channelClient"/> is the partner
+    /// org of a partners channel (its handle or client name): naming that client there is not a leak.
+    /// Never throws on any input; a detector that hits its regex time limit is skipped.
+    /// </summary>
+    public LeakVerdict Check(string text, LeakAudience audience, string? channelClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return LeakVerdict.Empty(audience);
+        }
+
+        var ctx = Scan(text);
+        var judged = Combiner.Combine(ctx, channelClient);
+        var findings = new List<LeakFinding>(judged.Count);
+        var decision = LeakDecision.Allow;
+        var keep = 1.0;
+        foreach (var (c, rule) in judged)
+        {
+            var d = Policy.Decisions[rule, audience];
+            decision = d > decision ? d : decision;
+            keep *= 1 - (c.Confidence * rule.Weight());
+            var span = text[c.Start..c.End];
+            findings.Add(new LeakFinding(c.Type, c.Start, c.End, span, Math.Round(c.Confidence, 3), rule, d,
+                Explainer.Reason(c.Type, c.Note, span), Explainer.WayOut(rule, d, audience, Policy.Decisions)));
+        }
+
+        findings.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return new LeakVerdict(decision, Math.Round(1 - keep, 3), findings, audience);
+    }
+
+    /// <summary>Every candidate the detectors produced, before thresholds and combination (for evaluation and tuning).</summary>
+    public IReadOnlyList<Candidate> Detect(string text) => text.Length == 0 ? [] : Scan(text).Candidates;
+
+    private ScanContext Scan(string text)
+    {
+        var ctx = new ScanContext(TextNormalizer.Normalize(text), Policy);
+        Run(ctx, WordListDetector.DetectLexicon);
+        Run(ctx, c => WordListDetector.DetectDictionaries(c, _dictionaries));
+        Run(ctx, SecretDetector.Detect);
+        Run(ctx, IdentifierDetector.Detect);
+        Run(ctx, ContactDetector.Detect);
+        Run(ctx, NetworkDetector.Detect);
+        Run(ctx, QuantityDetector.Detect);
+        return ctx;
+    }
+
+    private void Run(ScanContext ctx, Action<ScanContext, bool> detector) => Run(ctx, c => detector(c, Policy.UseGitleaks));
+
+    private static void Run(ScanContext ctx, Action<ScanContext> detector)
+    {
+        try
+        {
+            detector(ctx);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Hostile input made a pattern run long: keep what the other detectors found rather than fail the post.
+        }
+    }
+}
