@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Gazouille.Data.Entities;
+
+public enum AccountRole { Employee = 0, Moderator = 1, Admin = 2 }
+
+/// <summary>A person who signs in: an employee, or a guest of exactly one partner organization.</summary>
+public class Account : IdentityUser<long>
+{
+    public string DisplayName { get; set; } = "";
+    public string Bio { get; set; } = "";
+    public string? AvatarFile { get; set; }
+    public AccountRole Role { get; set; }
+    /// <summary>Set for guests: the partner organization the guest belongs to.</summary>
+    public long? PartnerOrgId { get; set; }
+    public PartnerOrg? PartnerOrg { get; set; }
+    public string Language { get; set; } = "fr";
+    /// <summary>The audience a post gets when its author names none (written as in the API, e.g. "company").</summary>
+    public string DefaultAudience { get; set; } = "company";
+    public bool Official { get; set; }
+    public bool Suspended { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastStatusAt { get; set; }
+
+    public bool IsGuest => PartnerOrgId is not null;
+}

@@ -1,0 +1,71 @@
+using System.Linq.Expressions;
+using Gazouille.Data.Entities;
+
+namespace Gazouille.Data;
+
+/// <summary>
+/// The audience rule of DESIGN.md, written once as expressions: EF Core translates them to SQL for every query, and
+/// <see cref="CanSee(Viewer, Status)"/> compiles the very same expression for in-memory checks (streaming, fan-out).
+/// In-memory callers must load <see cref="Status.Mentions"/> and <see cref="Status.AudienceOrgs"/>.
+/// </summary>
+public static class Visibility
+{
+    public static Expression<Func<Status, bool>> StatusesVisibleTo(Viewer v)
+    {
+        var me = v.AccountId;
+        var employee = v.IsEmployee;
+        var guest = v.IsGuest;
+        var org = v.PartnerOrgId;
+        var teams = v.TeamIds;
+        var following = v.FollowingIds;
+        var granted = v.GrantedTeamIds;
+        return s =>
+            s.State == StatusState.Published && (
+                s.AudienceKind == AudienceKind.Public
+                || (employee && s.AudienceKind == AudienceKind.Company)
+                || (s.AudienceKind == AudienceKind.Team && teams.Contains(s.AudienceTeamId!.Value))
+                || (s.AudienceKind == AudienceKind.Followers && employee
+                    && (s.AccountId == me || s.AudienceOwnerId == me || following.Contains(s.AudienceOwnerId!.Value)))
+                || (s.AudienceKind == AudienceKind.Partners
+                    && (teams.Contains(s.AudienceTeamId!.Value)
+                        || (guest && granted.Contains(s.AudienceTeamId!.Value)
+                            && (!s.AudienceOrgs.Any() || s.AudienceOrgs.Any(o => o.PartnerOrgId == org)))))
+                || (s.AudienceKind == AudienceKind.Direct && me != 0
+                    && (s.AccountId == me || s.Mentions.Any(m => m.AccountId == me))));
+    }
+
+    /// <summary>Posts the viewer may read, plus the viewer's own held or rejected posts (the author follows their review).</summary>
+    public static Expression<Func<Status, bool>> StatusesVisibleToAuthorIncluded(Viewer v)
+    {
+        var visible = StatusesVisibleTo(v);
+        var me = v.AccountId;
+        var param = visible.Parameters[0];
+        Expression<Func<Status, bool>> own = s => me != 0 && s.AccountId == me && s.State != StatusState.Published
+                                                 && s.AudienceKind != AudienceKind.Partners;
+        var body = Expression.OrElse(visible.Body, new ParameterReplacer(own.Parameters[0], param).Visit(own.Body));
+        return Expression.Lambda<Func<Status, bool>>(body, param);
+    }
+
+    /// <summary>I5: employees see every account; a guest sees its own org and the members of the teams that grant it;
+    /// anonymous readers see employees only.</summary>
+    public static Expression<Func<Account, bool>> AccountsVisibleTo(Viewer v)
+    {
+        var employee = v.IsEmployee;
+        var guest = v.IsGuest;
+        var org = v.PartnerOrgId;
+        var visibleEmployees = v.GuestVisibleEmployeeIds;
+        return a => !a.Suspended && (
+            employee
+            || (guest && (a.PartnerOrgId == org || (a.PartnerOrgId == null && visibleEmployees.Contains(a.Id))))
+            || (!guest && !employee && a.PartnerOrgId == null));
+    }
+
+    public static bool CanSee(Viewer v, Status s) => StatusesVisibleTo(v).Compile(preferInterpretation: true)(s);
+
+    public static bool CanSee(Viewer v, Account a) => AccountsVisibleTo(v).Compile(preferInterpretation: true)(a);
+
+    private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Gazouille.Data;
+using Gazouille.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gazouille.Features.Accounts;
+
+public sealed record NewAccount(string Username, string Email, string? DisplayName, AccountRole Role, string? PartnerOrg, string? Password);
+
+/// <summary>Creates accounts for the CLI, sign-up and the demo, with the same checks everywhere.</summary>
+public sealed partial class AccountDirectory(GazouilleDb db, UserManager<Account> users)
+{
+    [GeneratedRegex("^[A-Za-z0-9_]{1,30}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex UsernamePattern();
+
+    /// <summary>Creates the account; returns it with the password that was set (generated when none was given), or an error.</summary>
+    public async Task<(Account? Account, string? Password, string? Error)> CreateAsync(NewAccount input, CancellationToken ct = default)
+    {
+        var username = input.Username.Trim();
+        if (!UsernamePattern().IsMatch(username))
+            return (null, null, "The username must be 1 to 30 letters, digits or underscores (no spaces or accents).");
+        if (await db.Teams.AnyAsync(t => t.Handle == username.ToLowerInvariant(), ct))
+            return (null, null, $"@{username} is already a team's handle; choose another username.");
+        var email = input.Email.Trim();
+        if (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace) || email.Any(char.IsControl))
+            return (null, null, "The e-mail address is not valid.");
+        var displayName = (input.DisplayName ?? username).Trim();
+        if (ProfileText.CheckDisplayName(displayName) is { } nameError) return (null, null, nameError);
+
+        long? orgId = null;
+        if (!string.IsNullOrWhiteSpace(input.PartnerOrg))
+        {
+            var handle = input.PartnerOrg.Trim().ToLowerInvariant();
+            orgId = await db.PartnerOrgs.Where(o => o.Handle == handle).Select(o => (long?)o.Id).FirstOrDefaultAsync(ct);
+            if (orgId is null) return (null, null, $"There is no partner organization '{input.PartnerOrg}'; create it first with admin create-partner.");
+            if (input.Role != AccountRole.Employee) return (null, null, "A guest of a partner organization cannot be a moderator or an admin.");
+        }
+
+        var password = input.Password ?? GeneratePassword();
+        var account = new Account
+        {
+            Id = Snowflake.NewId(), UserName = username, Email = email, EmailConfirmed = true, DisplayName = displayName,
+            Role = input.Role, PartnerOrgId = orgId, CreatedAt = DateTimeOffset.UtcNow,
+            DefaultAudience = orgId is null ? "company" : "direct",
+        };
+        var result = await users.CreateAsync(account, password);
+        if (!result.Succeeded) return (null, null, string.Join(" ", result.Errors.Select(e => Explain(e))));
+        return (account, password, null);
+    }
+
+    private static string Explain(IdentityError e) => e.Code switch
+    {
+        "DuplicateUserName" => "That username is already taken.",
+        "DuplicateEmail" => "An account already uses that e-mail address.",
+        "PasswordTooShort" => "The password must be at least 10 characters long.",
+        "InvalidUserName" => "The username may only hold letters, digits and underscores.",
+        "InvalidEmail" => "The e-mail address is not valid.",
+        _ => e.Description,
+    };
+
+    public static string GeneratePassword() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Checks for names and bios that people type.</summary>
+public static class ProfileText
+{
+    public static string? CheckDisplayName(string name)
+    {
+        if (name.Length == 0) return "The display name can't be blank.";
+        if (name.EnumerateRunes().Count() > 60) return "The display name is too long (maximum is 60 characters).";
+        return HasInvalidCharacters(name) ? "The display name contains invalid characters." : null;
+    }
+
+    public static string? CheckBio(string bio) =>
+        bio.EnumerateRunes().Count() > 500 ? "The bio is too long (maximum is 500 characters)."
+        : HasInvalidCharacters(bio, allowNewlines: true) ? "The bio contains invalid characters." : null;
+
+    private static bool HasInvalidCharacters(string s, bool allowNewlines = false)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c)) return true;
+            if (char.IsControl(c) && !(allowNewlines && c is '\n' or '\r' or '\t')) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Gazouille.Api;
+using Gazouille.Data;
+using Gazouille.Data.Entities;
+using Gazouille.Features.Statuses;
+using Gazouille.Hosting;
+using Gazouille.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gazouille.Features.Accounts;
+
+/// <summary>Turns accounts into Mastodon entities for one viewer; counts include only what that viewer may see (I3).</summary>
+public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls)
+{
+    public async Task<AccountEntity> RenderAsync(Viewer viewer, Account account, bool withSource = false, CancellationToken ct = default) =>
+        (await RenderManyAsync(viewer, [account], withSource, ct))[0];
+
+    public async Task<List<AccountEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Account> accounts, bool withSource = false, CancellationToken ct = default)
+    {
+        var ids = accounts.Select(a => a.Id).Distinct().ToArray();
+        var visibleAccounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
+        var followers = await db.Follows.Where(f => ids.Contains(f.TargetId) && visibleAccounts.Any(a => a.Id == f.FollowerId))
+            .GroupBy(f => f.TargetId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var following = await db.Follows.Where(f => ids.Contains(f.FollowerId) && visibleAccounts.Any(a => a.Id == f.TargetId))
+            .GroupBy(f => f.FollowerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var statuses = await db.Statuses.Where(Visibility.StatusesVisibleTo(viewer)).Where(s => ids.Contains(s.AccountId))
+            .GroupBy(s => s.AccountId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var orgIds = accounts.Where(a => a.PartnerOrgId is not null).Select(a => a.PartnerOrgId!.Value).Distinct().ToArray();
+        var orgs = orgIds.Length == 0 ? [] : await db.PartnerOrgs.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+
+        return accounts.Select(a =>
+        {
+            PartnerRef? partner = a.PartnerOrgId is { } o && orgs.TryGetValue(o, out var org) ? new PartnerRef(org.Handle, org.Name) : null;
+            var avatar = urls.Avatar(a);
+            var note = a.Bio.Length == 0 ? "" : StatusText.Render(a.Bio, _ => null, urls.Base);
+            return new AccountEntity(
+                Ids.Format(a.Id), a.UserName!, a.UserName!, a.DisplayName, false, false, true, false,
+                Iso(a.CreatedAt), note, urls.Profile(a.UserName!), urls.Profile(a.UserName!), avatar, avatar,
+                urls.MissingHeader, urls.MissingHeader,
+                followers.GetValueOrDefault(a.Id), following.GetValueOrDefault(a.Id), statuses.GetValueOrDefault(a.Id),
+                a.LastStatusAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), [], [],
+                withSource ? new AccountSource(VisibilityOf(a.DefaultAudience), false, a.Language, a.Bio, [], 0, a.DefaultAudience) : null,
+                new AccountExtension(a.IsGuest ? "guest" : "employee", a.Role.ToString().ToLowerInvariant(), a.Official, partner));
+        }).ToList();
+    }
+
+    private static string VisibilityOf(string audience) =>
+        AudienceSpec.TryParse(audience, out var spec, out _) ? AudienceSpec.ToVisibility(spec.Kind, true) : "public";
+
+    public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

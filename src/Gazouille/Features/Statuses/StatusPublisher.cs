@@ -1,0 +1,180 @@
+using Gazouille.Api;
+using Gazouille.Data;
+using Gazouille.Data.Entities;
+using Gazouille.Features.Notifications;
+using Gazouille.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gazouille.Features.Statuses;
+
+public sealed record NewStatus(
+    string? Text, string? SpoilerText, bool Sensitive, string? Language, long? InReplyToId, string? Audience, string? Visibility, string? IdempotencyKey);
+
+/// <summary>Writes posts: create, edit, delete. Every failure is an <see cref="ApiException"/> thrown before anything is saved.</summary>
+public sealed class StatusPublisher(
+    GazouilleDb db, AudienceResolver audiences, ViewerLoader viewers, Notifier notifier, IOptions<GazouilleSettings> settings, TimeProvider clock)
+{
+    public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
+    {
+        if (input.IdempotencyKey is { Length: > 0 } key)
+        {
+            if (key.Length > 256) throw ApiException.Unprocessable("Validation failed: Idempotency-Key is too long (maximum is 256 characters)");
+            var previous = await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == author.AccountId && r.Key == key)
+                .Select(r => (long?)r.StatusId).FirstOrDefaultAsync(ct);
+            if (previous is { } id && await db.Statuses.Include(s => s.Mentions).Include(s => s.AudienceOrgs).FirstOrDefaultAsync(s => s.Id == id, ct) is { } earlier)
+                return earlier;
+        }
+
+        var text = StatusText.NormalizeNewlines(input.Text ?? "");
+        var spoiler = StatusText.NormalizeNewlines(input.SpoilerText ?? "").Trim();
+        ValidateText(text, spoiler);
+        var language = ValidateLanguage(input.Language);
+
+        Status? parent = null;
+        if (input.InReplyToId is { } parentId)
+        {
+            parent = await db.Statuses.AsNoTracking().Include(s => s.AudienceOrgs).Include(s => s.Mentions)
+                .Where(Visibility.StatusesVisibleTo(author)).FirstOrDefaultAsync(s => s.Id == parentId && s.ReblogOfId == null, ct)
+                ?? throw ApiException.NotFound();
+        }
+
+        var account = await db.Users.AsNoTracking().FirstAsync(a => a.Id == author.AccountId, ct);
+        var (audience, error) = await audiences.ResolveAsync(author, input.Audience, input.Visibility, account.DefaultAudience, parent, ct);
+        if (audience is null) throw ApiException.Unprocessable("Validation failed: " + error);
+        if (parent is not null && author.IsGuest && !AudienceResolver.IsWithin(audience, parent))
+            throw ApiException.Unprocessable("Validation failed: a reply stays in the channel of the post it answers");
+
+        var now = clock.GetUtcNow();
+        var status = new Status
+        {
+            Id = Snowflake.NewId(now), AccountId = author.AccountId, Text = text, SpoilerText = spoiler, Sensitive = input.Sensitive || spoiler.Length > 0,
+            Language = language, AudienceKind = audience.Kind, AudienceTeamId = audience.TeamId, AudienceOwnerId = audience.OwnerId,
+            Listed = audience.Listed, InReplyToId = parent?.Id, InReplyToAccountId = parent?.AccountId, State = StatusState.Published, CreatedAt = now,
+        };
+        status.ThreadId = parent?.ThreadId ?? status.Id;
+        status.AudienceOrgs = audience.OrgIds.Select(o => new StatusAudienceOrg { StatusId = status.Id, PartnerOrgId = o }).ToList();
+
+        var (mentioned, teams) = await ResolveMentionsAsync(author, text, ct);
+        if (audience.Kind == AudienceKind.Direct && parent is not null)
+        {
+            // A private reply reaches only people who could already read the conversation (I2).
+            var allowed = new List<Account>();
+            foreach (var m in mentioned)
+                if (await viewers.LoadAsync(m.Id, ct) is { } v && Visibility.CanSee(v, parent)) allowed.Add(m);
+            mentioned = allowed;
+        }
+        status.Mentions = mentioned.Select(m => new StatusMention { StatusId = status.Id, AccountId = m.Id }).ToList();
+        status.Tags = StatusText.Hashtags(text).Select(t => new StatusTag { StatusId = status.Id, Name = t }).ToList();
+        db.Statuses.Add(status);
+        db.StatusTeamMentions.AddRange(teams.Select(t => new StatusTeamMention { StatusId = status.Id, TeamId = t }));
+        if (input.IdempotencyKey is { Length: > 0 } k)
+            db.IdempotencyRecords.Add(new IdempotencyRecord { AccountId = author.AccountId, Key = k, StatusId = status.Id, CreatedAt = now });
+        await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
+
+        foreach (var m in mentioned) await notifier.NotifyAsync(m.Id, author.AccountId, "mention", status, ct);
+        if (parent is not null && mentioned.All(m => m.Id != parent.AccountId))
+            await notifier.NotifyAsync(parent.AccountId, author.AccountId, "mention", status, ct);
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (input.IdempotencyKey is { Length: > 0 })
+        {
+            // Two requests with the same key raced: the other one won; answer with its post.
+            db.ChangeTracker.Clear();
+            var winner = await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == author.AccountId && r.Key == input.IdempotencyKey)
+                .Select(r => r.StatusId).FirstAsync(ct);
+            return await db.Statuses.AsNoTracking().FirstAsync(s => s.Id == winner, ct);
+        }
+        return status;
+    }
+
+    public async Task<Status> EditAsync(Viewer author, long id, string? text, string? spoilerText, bool? sensitive, string? language, CancellationToken ct)
+    {
+        var status = await db.Statuses.Include(s => s.Mentions).Include(s => s.Tags).Include(s => s.AudienceOrgs)
+            .FirstOrDefaultAsync(s => s.Id == id && s.AccountId == author.AccountId && s.ReblogOfId == null, ct)
+            ?? throw ApiException.NotFound();
+        var newText = text is null ? status.Text : StatusText.NormalizeNewlines(text);
+        var newSpoiler = spoilerText is null ? status.SpoilerText : StatusText.NormalizeNewlines(spoilerText).Trim();
+        ValidateText(newText, newSpoiler);
+        var now = clock.GetUtcNow();
+
+        if (status.EditCount == 0)
+            db.StatusEdits.Add(new StatusEdit { Id = Snowflake.NewId(status.CreatedAt), StatusId = status.Id, Text = status.Text, SpoilerText = status.SpoilerText, Sensitive = status.Sensitive, CreatedAt = status.CreatedAt });
+        status.Text = newText;
+        status.SpoilerText = newSpoiler;
+        status.Sensitive = (sensitive ?? status.Sensitive) || newSpoiler.Length > 0;
+        if (language is not null) status.Language = ValidateLanguage(language);
+        status.EditedAt = now;
+        status.EditCount++;
+        db.StatusEdits.Add(new StatusEdit { Id = Snowflake.NewId(now), StatusId = status.Id, Text = status.Text, SpoilerText = status.SpoilerText, Sensitive = status.Sensitive, CreatedAt = now });
+
+        // Mentions of a direct message are its audience: an edit never adds readers. Elsewhere they follow the text.
+        if (status.AudienceKind != AudienceKind.Direct)
+        {
+            var (mentioned, _) = await ResolveMentionsAsync(author, newText, ct);
+            status.Mentions.RemoveAll(m => mentioned.All(a => a.Id != m.AccountId));
+            foreach (var m in mentioned.Where(m => status.Mentions.All(x => x.AccountId != m.Id)))
+                status.Mentions.Add(new StatusMention { StatusId = status.Id, AccountId = m.Id });
+        }
+        var tags = StatusText.Hashtags(newText);
+        status.Tags.RemoveAll(t => !tags.Contains(t.Name));
+        foreach (var t in tags.Where(t => status.Tags.All(x => x.Name != t))) status.Tags.Add(new StatusTag { StatusId = status.Id, Name = t });
+
+        var boosters = await db.Statuses.Where(s => s.ReblogOfId == status.Id).Select(s => s.AccountId).Distinct().ToListAsync(ct);
+        foreach (var b in boosters) await notifier.NotifyAsync(b, author.AccountId, "update", status, ct);
+        await db.SaveChangesAsync(ct);
+        return status;
+    }
+
+    public async Task DeleteAsync(Viewer viewer, Status status, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = await db.Statuses.Where(s => s.Id == status.Id || s.ReblogOfId == status.Id).Select(s => s.Id).ToListAsync(ct);
+        await db.Favourites.Where(f => ids.Contains(f.StatusId)).ExecuteDeleteAsync(ct);
+        await db.Bookmarks.Where(f => ids.Contains(f.StatusId)).ExecuteDeleteAsync(ct);
+        await db.StatusEdits.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
+        await db.StatusTeamMentions.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
+        await db.IdempotencyRecords.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
+        await db.Notifications.Where(n => n.StatusId != null && ids.Contains(n.StatusId.Value)).ExecuteDeleteAsync(ct);
+        await db.StatusMentions.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
+        await db.StatusTags.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
+        await db.StatusAudienceOrgs.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
+        await db.Statuses.Where(s => s.ReblogOfId == status.Id).ExecuteDeleteAsync(ct);
+        await db.Statuses.Where(s => s.Id == status.Id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private void ValidateText(string text, string spoiler)
+    {
+        var max = settings.Value.Posts.MaxLength;
+        if (StatusText.Validate(text, max) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
+        if (spoiler.Length > 0 && StatusText.Validate(spoiler, max) is { } e2) throw ApiException.Unprocessable("Validation failed: spoiler_text: " + e2);
+        if (StatusText.CountCharacters(text) + StatusText.CountCharacters(spoiler) > max)
+            throw ApiException.Unprocessable($"Validation failed: Text and content warning together are longer than {max} characters");
+    }
+
+    private static string? ValidateLanguage(string? language)
+    {
+        if (string.IsNullOrWhiteSpace(language)) return null;
+        var l = language.Trim().ToLowerInvariant();
+        if (l.Length is < 2 or > 3 || !l.All(char.IsAsciiLetterLower))
+            throw ApiException.Unprocessable("Validation failed: language must be an ISO 639 code such as fr or en");
+        return l;
+    }
+
+    private async Task<(List<Account> Accounts, List<long> Teams)> ResolveMentionsAsync(Viewer author, string text, CancellationToken ct)
+    {
+        var names = StatusText.Mentions(text).Take(30).ToArray();
+        if (names.Length == 0) return ([], []);
+        var normalized = names.Select(n => n.ToUpperInvariant()).ToArray();
+        var accounts = await db.Users.AsNoTracking().Where(Visibility.AccountsVisibleTo(author))
+            .Where(a => normalized.Contains(a.NormalizedUserName!)).ToListAsync(ct);
+        var rest = names.Where(n => accounts.All(a => !string.Equals(a.UserName, n, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var teams = rest.Length == 0 ? [] : await db.Teams.AsNoTracking().Where(t => rest.Contains(t.Handle))
+            .Where(t => author.IsEmployee || author.GrantedTeamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+        return (accounts, teams);
+    }
+}

@@ -1,0 +1,48 @@
+using Gazouille.Api;
+
+namespace Gazouille.Hosting;
+
+/// <summary>
+/// Turns every failure on API routes into Mastodon's <c>{"error": "…"}</c> with the right status: input errors thrown
+/// from handlers, bad requests detected by ASP.NET Core, and — logged, never shown — unexpected exceptions.
+/// </summary>
+public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
+{
+    public static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/oauth/token")
+        || request.Path.StartsWithSegments("/oauth/revoke") || request.Path.StartsWithSegments("/nodeinfo");
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (ApiException e) when (!http.Response.HasStarted)
+        {
+            await WriteAsync(http, e.Status, e.Message);
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            await WriteAsync(http, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "The request body is too large."
+                : "The request could not be read: " + e.Message);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception e) when (!http.Response.HasStarted && IsApi(http.Request))
+        {
+            logger.LogError(e, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+            await WriteAsync(http, StatusCodes.Status500InternalServerError, "Something went wrong on our side; nothing was saved. Please try again.");
+        }
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, string message)
+    {
+        http.Response.Clear();
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(new ApiError(message), http.RequestAborted);
+    }
+}

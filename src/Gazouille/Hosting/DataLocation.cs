@@ -1,0 +1,83 @@
+using Gazouille.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using System.Data.Common;
+
+namespace Gazouille.Hosting;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Where the data lives, as chosen on the command line (<c>--data</c>, <c>--database</c>, <c>--connection</c>).</summary>
+public sealed record DataLocation(string DataDirectory, DatabaseProvider Provider, string? PostgresConnection)
+{
+    public string SqlitePath => Path.Combine(DataDirectory, "gazouille.db");
+    public string MediaDirectory => Path.Combine(DataDirectory, "media");
+
+    public static DataLocation Resolve(string? data, string? database, string? connection)
+    {
+        var dir = Path.GetFullPath(data ?? Environment.GetEnvironmentVariable("GAZOUILLE_DATA") ?? "data");
+        var provider = (database ?? "sqlite").ToLowerInvariant() switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" => DatabaseProvider.Postgres,
+            var other => throw new UsageException($"Unknown database '{other}'. Use --database sqlite (the default) or --database postgres."),
+        };
+        if (provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connection))
+            throw new UsageException("--database postgres needs --connection \"Host=…;Database=…;Username=…;Password=…\".");
+        return new DataLocation(dir, provider, connection);
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            options.UseNpgsql(PostgresConnection, o => o.MigrationsAssembly("Gazouille.Data.Postgres"));
+        }
+        else
+        {
+            var cs = new SqliteConnectionStringBuilder { DataSource = SqlitePath, Cache = SqliteCacheMode.Private, Pooling = true, DefaultTimeout = 30 };
+            options.UseSqlite(cs.ToString(), o => o.MigrationsAssembly("Gazouille.Data.Sqlite"));
+            options.AddInterceptors(SqlitePragmas.Instance);
+        }
+    }
+
+    public void EnsureDirectories()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        Directory.CreateDirectory(MediaDirectory);
+    }
+
+    public async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GazouilleDb>();
+        await db.Database.MigrateAsync(ct);
+        if (Provider == DatabaseProvider.Sqlite)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+}
+
+/// <summary>Per-connection SQLite settings: WAL is persistent, but synchronous and foreign keys are per connection.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        cmd.ExecuteNonQuery();
+    }
+}
+
+/// <summary>A mistake in how a command was called: printed to stderr as is, exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

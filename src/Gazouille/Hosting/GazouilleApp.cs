@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Gazouille.Data;
+using Gazouille.Features.Accounts;
+using Gazouille.Features.Instance;
+using Gazouille.Features.Media;
+using Gazouille.Features.Notifications;
+using Gazouille.Features.OAuth;
+using Gazouille.Features.Statuses;
+using Gazouille.Features.Teams;
+using Gazouille.Features.Timelines;
+using Microsoft.Extensions.FileProviders;
+using Scalar.AspNetCore;
+
+namespace Gazouille.Hosting;
+
+/// <summary>Builds the web application: the table of contents of the server.</summary>
+public static class GazouilleApp
+{
+    public static WebApplicationBuilder CreateBuilder(DataLocation data, string[]? args = null)
+    {
+        data.EnsureDirectories();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile(Path.Combine(data.DataDirectory, "appsettings.json"), optional: true, reloadOnChange: true);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Services.AddGazouilleCore(builder.Configuration, data);
+        builder.Services.AddGazouilleAuth();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddOpenApi("gazouille");
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "gazouille_csrf");
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
+        return builder;
+    }
+
+    /// <summary>Services shared by the server and the admin commands.</summary>
+    public static IServiceCollection AddGazouilleCore(this IServiceCollection services, IConfiguration configuration, DataLocation data)
+    {
+        services.Configure<GazouilleSettings>(configuration.GetSection("Gazouille"));
+        services.AddSingleton(data);
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContext<GazouilleDb>(data.Configure);
+        services.AddScoped<ViewerLoader>();
+        services.AddScoped<InstanceUrls>();
+        services.AddScoped<AccountRenderer>();
+        services.AddScoped<AccountDirectory>();
+        services.AddScoped<TeamDirectory>();
+        services.AddScoped<StatusRenderer>();
+        services.AddScoped<StatusFinder>();
+        services.AddScoped<StatusPublisher>();
+        services.AddScoped<AudienceResolver>();
+        services.AddScoped<Notifier>();
+        services.AddScoped<AvatarStore>();
+        services.AddScoped<Features.Demo.DemoSeeder>();
+        return services;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var data = app.Services.GetRequiredService<DataLocation>();
+
+        app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseStatusCodePages(async ctx =>
+        {
+            var http = ctx.HttpContext;
+            if (ApiErrorMiddleware.IsApi(http.Request) && http.Response.ContentLength is null && string.IsNullOrEmpty(http.Response.ContentType))
+                await http.Response.WriteAsJsonAsync(new Api.ApiError(http.Response.StatusCode switch
+                {
+                    404 => Api.ApiError.NotFound.Error,
+                    405 => "This method is not allowed here",
+                    415 => "Send parameters as JSON, a form or the query string",
+                    _ => "The request could not be handled",
+                }));
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(data.MediaDirectory),
+            RequestPath = "/media",
+            ServeUnknownFileTypes = false,
+            OnPrepareResponse = ctx => ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff",
+        });
+        app.UseAuthentication();
+        app.UseMiddleware<ViewerMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json").AddDocument("gazouille"));
+        app.MapGet("/avatars/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
+        app.MapGet("/headers/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/api/docs")).ExcludeFromDescription();
+
+        app.MapSignInPages();
+        app.MapOAuth();
+        app.MapAppsApi();
+        app.MapInstanceApi();
+        app.MapAccountsApi();
+        app.MapStatusesApi();
+        app.MapTimelinesApi();
+        app.MapNotificationsApi();
+        app.MapTeamsApi();
+        return app;
+    }
+}
+
+internal static class DefaultImages
+{
+    // A 1×1 grey PNG: clients need an image URL for accounts without an avatar.
+    public static readonly byte[] Avatar = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BgAA9gD1ZEqLJQAAAABJRU5ErkJggg==");
+}

@@ -1,0 +1,45 @@
+namespace Gazouille.Hosting;
+
+/// <summary>The "Gazouille" configuration section (appsettings.json in the data folder, or Gazouille__… variables).</summary>
+public sealed class GazouilleSettings
+{
+    public InstanceSettings Instance { get; set; } = new();
+    public PostSettings Posts { get; set; } = new();
+    public SignUpSettings SignUp { get; set; } = new();
+    public AudienceSettings Audiences { get; set; } = new();
+    public MediaSettings Media { get; set; } = new();
+}
+
+public sealed class InstanceSettings
+{
+    public string Title { get; set; } = "Gazouille";
+    public string Description { get; set; } = "Le microblog de l'entreprise — the company's microblog.";
+    /// <summary>The public base URL (e.g. https://gazouille.example.com); defaults to the request's own.</summary>
+    public string? BaseUrl { get; set; }
+    public string ContactEmail { get; set; } = "";
+}
+
+public sealed class PostSettings
+{
+    public int MaxLength { get; set; } = 500;
+}
+
+public sealed class SignUpSettings
+{
+    /// <summary>closed, invitations, domains (allowed e-mail domains or invitations).</summary>
+    public string Mode { get; set; } = "invitations";
+    public List<string> AllowedDomains { get; set; } = [];
+}
+
+public sealed class AudienceSettings
+{
+    /// <summary>Internet-public posting stays off until an admin turns it on.</summary>
+    public bool PublicEnabled { get; set; }
+    /// <summary>What Mastodon's visibility=public maps to when no audience is given: company (default) or public.</summary>
+    public string PublicVisibilityMapsTo { get; set; } = "company";
+}
+
+public sealed class MediaSettings
+{
+    public int AvatarMaxBytes { get; set; } = 2 * 1024 * 1024;
+}
