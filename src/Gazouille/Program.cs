@@ -6,7 +6,5 @@ var root = new RootCommand("Gazouille — the company's microblog, open to partn
 };
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(AdminCommands.Create());
-#if LEAKGUARD
 root.Subcommands.Add(Gazouille.Features.LeakGuard.LeakGuardCommand.Create());
-#endif
 return await root.Parse(args).InvokeAsync();
