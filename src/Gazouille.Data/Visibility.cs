@@ -60,9 +60,37 @@ public static class Visibility
             || (!guest && !employee && a.PartnerOrgId == null));
     }
 
-    public static bool CanSee(Viewer v, Status s) => StatusesVisibleTo(v).Compile(preferInterpretation: true)(s);
+    public static bool CanSee(Viewer v, Status s) => InMemory(StatusesVisibleTo(v))(s);
 
-    public static bool CanSee(Viewer v, Account a) => AccountsVisibleTo(v).Compile(preferInterpretation: true)(a);
+    public static bool CanSee(Viewer v, Account a) => InMemory(AccountsVisibleTo(v))(a);
+
+    // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T), which EF Core translates but the
+    // expression interpreter cannot run (a span cannot be a generic argument); in memory, Enumerable.Contains says the same.
+    private static Func<T, bool> InMemory<T>(Expression<Func<T, bool>> rule) =>
+        ((Expression<Func<T, bool>>)new SpanContainsRewriter().Visit(rule)).Compile(preferInterpretation: true);
+
+    private sealed class SpanContainsRewriter : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            if (node.Method.DeclaringType == typeof(MemoryExtensions) && node.Method.Name == nameof(MemoryExtensions.Contains)
+                && node.Arguments.Count == 2 && Unwrap(node.Arguments[0]) is { Type.IsArray: true } array)
+            {
+                var element = array.Type.GetElementType()!;
+                return Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [element], Visit(array), Visit(node.Arguments[1]));
+            }
+            return base.VisitMethodCall(node);
+        }
+
+        // The array reaches the span through an implicit conversion: op_Implicit(array) or new ReadOnlySpan<T>(array).
+        private static Expression? Unwrap(Expression e) => e switch
+        {
+            MethodCallExpression { Method.Name: "op_Implicit", Arguments: [var inner] } => inner,
+            UnaryExpression { NodeType: ExpressionType.Convert, Operand: var inner } => inner,
+            NewExpression { Arguments: [var inner] } => inner,
+            _ => null,
+        };
+    }
 
     private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
     {

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Gazouille.Tests;
+
+public sealed class AccountsApiTests : IAsyncLifetime
+{
+    // The smallest valid PNG: one transparent pixel.
+    private static readonly byte[] TinyPng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    private GazouilleFactory _f = null!;
+    private HttpClient _alice = null!;
+    private HttpClient _bob = null!;
+    private long _aliceId;
+    private long _bobId;
+
+    public async ValueTask InitializeAsync()
+    {
+        _f = await GazouilleFactory.StartAsync();
+        (_aliceId, _alice) = await _f.SignedInAsync("alice");
+        (_bobId, _bob) = await _f.SignedInAsync("bob");
+    }
+
+    public async ValueTask DisposeAsync() => await _f.DisposeAsync();
+
+    [Fact]
+    public async Task Verify_credentials_describes_the_token_owner()
+    {
+        var me = await _alice.GetOkAsync("/api/v1/accounts/verify_credentials");
+        Assert.Equal("alice", me.Str("username"));
+        Assert.Equal(JsonValueKindObject, me.GetProperty("source").ValueKind);
+        await (await _f.Client().GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+        await (await _f.Client("nope").GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+        var writeOnly = _f.Client(await _f.TokenAsync(_aliceId, "write"));
+        await (await writeOnly.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Forbidden);
+    }
+
+    private const System.Text.Json.JsonValueKind JsonValueKindObject = System.Text.Json.JsonValueKind.Object;
+
+    [Fact]
+    public async Task Update_credentials_changes_name_and_note_and_escapes_html()
+    {
+        var updated = await (await _alice.PatchAsync("/api/v1/accounts/update_credentials",
+            ApiAssert.Form(("display_name", "Alice <Admin>"), ("note", "I write <script>alert(1)</script> code")))).OkJsonAsync();
+        Assert.Equal("Alice <Admin>", updated.Str("display_name"));
+        Assert.DoesNotContain("<script>", updated.Str("note"), StringComparison.Ordinal);
+        Assert.Equal("Alice <Admin>", (await _bob.GetOkAsync($"/api/v1/accounts/{_aliceId}")).Str("display_name"));
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", new string('n', 500))))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("note", new string('n', 100_000))))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("source[privacy]", "galaxy")))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("Alice <Admin>", (await _alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("display_name"));
+        var readOnly = _f.Client(await _f.TokenAsync(_aliceId, "read"));
+        await (await readOnly.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", "x")))).ErrorAsync(HttpStatusCode.Forbidden);
+        await (await _f.Client().PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", "x")))).ErrorAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static MultipartFormDataContent Avatar(byte[] bytes, string type, string name)
+    {
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+        return new MultipartFormDataContent { { file, "avatar", name } };
+    }
+
+    [Fact]
+    public async Task A_real_png_avatar_is_accepted_and_served()
+    {
+        var me = await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", Avatar(TinyPng, "image/png", "me.png"))).OkJsonAsync();
+        var url = new Uri(me.Str("avatar"));
+        Assert.DoesNotContain("missing", url.AbsolutePath, StringComparison.Ordinal);
+        var served = await _f.Client().GetAsync(url.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(TinyPng, await served.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_text_file_or_an_oversize_file_is_refused_as_avatar()
+    {
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", Avatar("hello, I am text"u8.ToArray(), "image/png", "fake.png"))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", Avatar([], "image/png", "empty.png"))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        var big = new byte[900 * 1024];
+        TinyPng.CopyTo(big, 0);
+        await using var huge = await GazouilleFactory.StartAsync(new() { ["Gazouille:Media:AvatarMaxBytes"] = "102400" });
+        var (_, carol) = await huge.SignedInAsync("carol");
+        await (await carol.PatchAsync("/api/v1/accounts/update_credentials", Avatar(big, "image/png", "big.png"))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        var tooBig = new byte[(1024 * 1024) + 10];
+        TinyPng.CopyTo(tooBig, 0);
+        var status = (int)(await _alice.PatchAsync("/api/v1/accounts/update_credentials", Avatar(tooBig, "image/png", "huge.png"))).StatusCode;
+        Assert.True(status is 413 or 422, $"got {status}");
+        Assert.Contains("missing", (await _alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("avatar"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Follow_unfollow_and_relationships()
+    {
+        var rel = await _alice.PostOkAsync($"/api/v1/accounts/{_bobId}/follow");
+        Assert.True(rel.GetProperty("following").GetBoolean());
+        var rels = await _alice.GetOkAsync($"/api/v1/accounts/relationships?id[]={_bobId}");
+        Assert.True(rels[0].GetProperty("following").GetBoolean());
+        Assert.True((await _bob.GetOkAsync($"/api/v1/accounts/relationships?id={_aliceId}"))[0].GetProperty("followed_by").GetBoolean());
+        Assert.Equal(["alice"], (await _bob.GetOkAsync($"/api/v1/accounts/{_bobId}/followers")).EnumerateArray().Select(a => a.Str("username")));
+        Assert.Equal(["bob"], (await _bob.GetOkAsync($"/api/v1/accounts/{_aliceId}/following")).EnumerateArray().Select(a => a.Str("username")));
+        var bobPost = (await _bob.PostStatusAsync("for followers", "followers")).Id();
+        Assert.Contains(bobPost, (await _alice.GetOkAsync("/api/v1/timelines/home")).Ids());
+
+        Assert.False((await _alice.PostOkAsync($"/api/v1/accounts/{_bobId}/unfollow")).GetProperty("following").GetBoolean());
+        await (await _alice.GetAsync($"/api/v1/statuses/{bobPost}")).NotFoundAsync();
+        Assert.Empty((await _bob.GetOkAsync($"/api/v1/accounts/{_bobId}/followers")).Ids());
+        await (await _alice.PostAsync($"/api/v1/accounts/{_aliceId}/follow", null)).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        await (await _alice.PostAsync("/api/v1/accounts/424242424242/follow", null)).NotFoundAsync();
+        await (await _f.Client().PostAsync($"/api/v1/accounts/{_bobId}/follow", null)).ErrorAsync(HttpStatusCode.Unauthorized);
+        var readOnly = _f.Client(await _f.TokenAsync(_aliceId, "read"));
+        await (await readOnly.PostAsync($"/api/v1/accounts/{_bobId}/follow", null)).ErrorAsync(HttpStatusCode.Forbidden);
+        Assert.Empty((await _alice.GetOkAsync("/api/v1/accounts/relationships?id[]=notanid")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Lookup_search_and_get_find_people()
+    {
+        Assert.Equal(_bobId.ToString(System.Globalization.CultureInfo.InvariantCulture), (await _alice.GetOkAsync("/api/v1/accounts/lookup?acct=bob")).Id());
+        await _alice.GetOkAsync("/api/v1/accounts/lookup?acct=@bob@gazouille.test");
+        await (await _alice.GetAsync("/api/v1/accounts/lookup?acct=bob@elsewhere.example")).NotFoundAsync();
+        await (await _alice.GetAsync("/api/v1/accounts/lookup?acct=nobody")).NotFoundAsync();
+        await (await _alice.GetAsync("/api/v1/accounts/lookup")).NotFoundAsync();
+        Assert.Equal(["bob"], (await _alice.GetOkAsync("/api/v1/accounts/search?q=bo")).EnumerateArray().Select(a => a.Str("username")));
+        Assert.Empty((await _alice.GetOkAsync("/api/v1/accounts/search?q=")).EnumerateArray());
+        Assert.Empty((await _alice.GetOkAsync("/api/v1/accounts/search?q=%27%3B%20DROP%20TABLE%20users%3B--")).EnumerateArray());
+        Assert.Empty((await _alice.GetOkAsync("/api/v1/accounts/search?q=%25")).EnumerateArray());
+        await (await _f.Client().GetAsync("/api/v1/accounts/search?q=bo")).ErrorAsync(HttpStatusCode.Unauthorized);
+        await (await _alice.GetAsync("/api/v1/accounts/999999")).NotFoundAsync();
+        await (await _alice.GetAsync("/api/v1/accounts/xyz/statuses")).NotFoundAsync();
+        await (await _alice.GetAsync("/api/v1/accounts/999999/followers")).NotFoundAsync();
+        Assert.Equal("bob", (await _alice.GetOkAsync($"/api/v1/accounts/{_bobId}")).Str("username"));
+    }
+
+    [Fact]
+    public async Task Account_statuses_filter_replies_and_boosts()
+    {
+        var own = (await _bob.PostStatusAsync("own", "company")).Id();
+        var alices = (await _alice.PostStatusAsync("alice's", "company")).Id();
+        var reply = (await _bob.PostStatusAsync("a reply", inReplyTo: alices)).Id();
+        var boost = (await _bob.PostOkAsync($"/api/v1/statuses/{alices}/reblog")).Id();
+        var path = $"/api/v1/accounts/{_bobId}/statuses";
+        Assert.Equal([boost, reply, own], (await _alice.GetOkAsync(path)).Ids());
+        Assert.Equal([boost, own], (await _alice.GetOkAsync(path + "?exclude_replies=true")).Ids());
+        Assert.Equal([reply, own], (await _alice.GetOkAsync(path + "?exclude_reblogs=true")).Ids());
+        Assert.Empty((await _alice.GetOkAsync(path + "?pinned=true")).EnumerateArray());
+    }
+}
