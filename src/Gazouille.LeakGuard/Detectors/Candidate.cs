@@ -51,9 +51,14 @@ public sealed class ScanContext
     /// <summary>Built-in lexicon hits in skeleton offsets, with their original spans.</summary>
     public List<(TermEntry Entry, int Start, int End, int SkelStart, int SkelEnd)> Lexicon { get; } = [];
 
+    /// <summary>Bounds on what one scan keeps, so that a hostile megabyte of repeated terms stays linear.</summary>
+    public const int MaxCandidates = 1000;
+
+    public const int MaxLexiconHits = 2000;
+
     public void Add(string type, int start, int end, double confidence, string? note = null, TermEntry? entry = null)
     {
-        if (start >= 0 && end <= Original.Length && start < end)
+        if (start >= 0 && end <= Original.Length && start < end && Candidates.Count < MaxCandidates)
         {
             Candidates.Add(new Candidate(type, start, end, confidence, note, entry));
         }

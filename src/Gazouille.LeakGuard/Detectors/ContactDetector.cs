@@ -52,6 +52,12 @@ internal static partial class ContactDetector
         var domain = address[(at + 1)..].ToLowerInvariant();
         var end = start + address.Length;
         var ownDomain = NetworkDetector.IsOwnDomain(ctx.Policy, domain);
+        if (NetworkDetector.IsInternalDomain(ctx.Policy, domain) && !ctx.Policy.InternalDomains.Contains(domain))
+        {
+            // deploy@bastion.corp.example names an internal machine, whatever the mailbox.
+            ctx.Add(FindingTypes.InternalHost, start + at + 1, end, 0.85, "internal-domain");
+        }
+
         var role = RoleLocalParts.Contains(local) || RoleLocalParts.Contains(local.Split('.', '-', '_')[0]) && !local.Contains('.', StringComparison.Ordinal);
         if (Webmail.Contains(domain))
         {

@@ -45,7 +45,7 @@ internal static class Lexicon
             "perdu le contrat", "perdu le deal", "perdu le marche", "perdu le client", "on perd le client",
             "sur le carreau", "catastrophe", "catastrophique", "fiasco", "desastre", "cauchemar", "plantage", "plante",
             "crash", "en retard", "retard", "gros retard", "glisse encore", "furieux", "furax", "mecontent",
-            "pas content", "en colere", "se plaint", "plainte", "menace de partir", "veut partir", "resilie",
+            "pas content", "en colere", "se plaint", "plainte", "menace de partir", "menacent de partir", "veut partir", "reunion tendue", "penible", "mecontents", "mecontente", "mecontentes", "resilie",
             "resiliation", "rupture de contrat", "penalites", "penalites de retard", "depassement", "hors budget",
             "budget explose", "explose le budget", "escalade", "escalade au codir", "c'est mort", "foire", "on a foire",
             "on a rate", "c'est rate", "echec", "a l'arret", "bloque", "perte", "pertes", "contentieux", "litige", "proces", "mise en demeure",
@@ -72,18 +72,18 @@ internal static class Lexicon
         [BusinessContext] =
         [
             "client", "clients", "cliente", "customer", "customers", "compte", "account", "contrat", "contract", "deal",
-            "projet", "project", "mission", "appel d'offres", "ao", "rfp", "poc", "pilote", "pilot", "livraison",
+            "projet", "project", "mission", "appel d'offres", "ao", "rfp", "poc", "pilote", "pilot", "livraison", "recette du projet",
             "delivery", "kick-off", "kickoff", "comite", "copil", "steerco", "codir", "prospect", "signature", "signe",
-            "chez", "avec le", "release", "sprint", "roadmap", "budget", "facture", "invoice", "renouvellement",
+            "chez", "release", "sprint", "roadmap", "budget", "facture", "invoice", "renouvellement",
             "renewal", "go-live", "mep", "mise en production", "recette", "jalon", "milestone", "partenaire", "partner",
             "offre", "proposal", "proposition", "negociation", "negotiation", "code name", "nom de code",
         ],
         [HeadcountContext] =
         [
             "equipe", "team", "postes", "poste", "licenciement", "licenciements", "licencier", "plan social", "carreau",
-            "recrutement", "recruter", "embauche", "embaucher", "hiring", "hire", "headcount", "effectif", "effectifs",
+            "recrutement", "recruter", "recrute", "on recrute", "staffe", "embauche", "embaucher", "hiring", "hire", "headcount", "effectif", "effectifs",
             "lay off", "laid off", "layoff", "layoffs", "cut", "cuts", "supprimer", "suppression", "staff", "staffing",
-            "restructuration", "downsizing", "depart", "departs", "demission", "demissions", "mobilisees", "mobilises",
+            "restructuration", "downsizing", "departs", "demission", "demissions", "mobilisees", "mobilises",
             "affectees", "affectes", "projet", "project", "client", "staffees", "staffes", "dispo", "renfort",
         ],
         [MoneyContext] =

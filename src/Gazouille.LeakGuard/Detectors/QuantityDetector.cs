@@ -29,7 +29,7 @@ internal static partial class QuantityDetector
 
     private const string PeopleNoun = @"personnes|salaries|collaborateurs|collaboratrices|collegues|people|persons|employees|staff|devs|developpeurs|developers|consultants|ingenieurs|engineers|agents|operateurs|techniciens|commerciaux|testeurs|contractors|freelances|prestataires|gens|workers|membres|members";
 
-    [GeneratedRegex(@"(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
+    [GeneratedRegex(@"(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)(?! de travail| informatiques?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex CountThenNoun();
 
     [GeneratedRegex(@"(?<![\w])(?:(?:une |l'|notre |son |leur |an |a |our |the )?(?:equipe|team|effectif|staff|task force|squad))\s(?:de|of|d')\s?(?<num>" + Count + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
@@ -78,7 +78,7 @@ internal static partial class QuantityDetector
                 var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
                 // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
                 var confidence = withCurrency
-                    ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || context ? 0.6 : 0.3)
+                    ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
                     : (context ? 0.7 : 0.45);
                 ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
             }

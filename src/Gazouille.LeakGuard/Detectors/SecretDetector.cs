@@ -9,7 +9,7 @@ internal static partial class SecretDetector
     [GeneratedRegex(@"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex PrivateKeyHeader();
 
-    [GeneratedRegex(@"(?<![\w])(?:password|passwd|pwd|passwort|mot de passe|mot-de-passe|mdp|pass|code wifi|wifi|code porte|digicode|pin)\s{0,3}(?:[:=]|est|is)\s{0,3}[""'`]?(?<value>[^\s""'`]{4,64})", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 250)]
+    [GeneratedRegex(@"(?<![\w])(?:password|passwd|pwd|passwort|mot de passe|mot-de-passe|mdp|pass|code wifi|wifi|code porte|digicode|pin)(?:[ ][\w'\-]{1,20}){0,4}?\s{0,3}(?:[:=]|est|is)\s{0,3}[""'`]?(?<value>[^\s""'`]{4,64})", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 250)]
     private static partial Regex PasswordAssignment();
 
     [GeneratedRegex(@"(?<![\w+/=\-])[A-Za-z0-9+/_\-]{32,256}={0,2}(?![\w+/=\-])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]

@@ -67,6 +67,13 @@ public sealed class TermMatcher
         }
 
         yield return key;
+
+        // "@tlas", "$ésame": a leading symbol is left alone by the skeleton (it starts mentions), so spell it here.
+        if (key[0] is 'a' or 's')
+        {
+            yield return (key[0] == 'a' ? "@" : "$") + key[1..];
+        }
+
         if (key.Contains(' ', StringComparison.Ordinal))
         {
             var joined = key.Replace(" ", string.Empty, StringComparison.Ordinal);

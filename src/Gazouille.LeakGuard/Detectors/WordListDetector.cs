@@ -21,6 +21,11 @@ internal static class WordListDetector
         matcher.FindAll(skeleton.Text, hits);
         foreach (var hit in hits)
         {
+            if (ctx.Lexicon.Count >= ScanContext.MaxLexiconHits)
+            {
+                break;
+            }
+
             var entry = matcher.Entries[hit.Entry];
             var (start, end) = skeleton.ToOriginal(hit.Start, hit.End);
             ctx.Lexicon.Add((entry, start, end, hit.Start, hit.End));
@@ -55,7 +60,7 @@ internal static class WordListDetector
         var hits = Hits();
         matcher.FindAll(skeleton.Text, hits);
         var found = new List<(TermEntry Entry, int Start, int End, bool Ambiguous)>(hits.Count);
-        foreach (var hit in hits)
+        foreach (var hit in hits.Count > ScanContext.MaxCandidates ? hits[..ScanContext.MaxCandidates] : hits)
         {
             var entry = matcher.Entries[hit.Entry];
             var (start, end) = skeleton.ToOriginal(hit.Start, hit.End);

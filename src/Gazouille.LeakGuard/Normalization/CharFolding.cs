@@ -60,7 +60,13 @@ internal static class CharFolding
     internal static ReadOnlySpan<char> Lookup(char c, out char single)
     {
         single = Single[c];
-        return single == Multi ? Expansions[c].AsSpan() : default;
+        if (single != Multi)
+        {
+            return default;
+        }
+
+        // U+FFFF itself (a noncharacter) shares the marker value and has no expansion: it is dropped.
+        return Expansions.TryGetValue(c, out var expansion) ? expansion.AsSpan() : default;
     }
 
     internal static bool IsMulti(char folded) => folded == Multi;
@@ -80,7 +86,7 @@ internal static class CharFolding
             var single = Single[ch];
             if (single == Multi)
             {
-                sb.Append(Expansions[ch]);
+                sb.Append(Expansions.GetValueOrDefault(ch, string.Empty));
             }
             else if (single != Removed)
             {

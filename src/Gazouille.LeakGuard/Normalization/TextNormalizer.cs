@@ -98,7 +98,9 @@ public static class TextNormalizer
             {
                 if (!drop[i])
                 {
-                    output.Append(folded[i], folded.StartOf(i), folded.EndOf(i));
+                    // "Groupe-Atlas", "kestrel_pharma": joiners between words read as spaces for word lists.
+                    var c = folded[i] is '-' or '_' ? ' ' : folded[i];
+                    output.Append(c, folded.StartOf(i), folded.EndOf(i));
                 }
 
                 i++;
@@ -208,12 +210,10 @@ public static class TextNormalizer
                     }
                 }
 
-                i = positions[^1] + 1;
             }
-            else
-            {
-                i++;
-            }
+
+            // A shorter run inside this one has no more letters, so it cannot qualify either: move past it (linear time).
+            i = positions[^1] + 1;
         }
     }
 

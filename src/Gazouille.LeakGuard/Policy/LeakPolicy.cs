@@ -114,7 +114,7 @@ public sealed class LeakPolicy
 
         if (format == PolicyFormat.Auto)
         {
-            format = text.AsSpan().TrimStart().StartsWith("{") ? PolicyFormat.Json : PolicyFormat.Yaml;
+            format = text.AsSpan().TrimStart() is ['{' or '[', ..] ? PolicyFormat.Json : PolicyFormat.Yaml;
         }
 
         var root = format == PolicyFormat.Json ? PolicyDocument.ReadJson(text) : PolicyDocument.ReadYaml(text);

@@ -17,7 +17,7 @@ public sealed class LeakPolicyException : Exception
     }
 
     public LeakPolicyException(string message, Exception inner)
-        : base(message, inner) => Errors = [message];
+        : base(Describe([message]), inner) => Errors = [message];
 
     public IReadOnlyList<string> Errors { get; }
 
