@@ -11,14 +11,16 @@ internal static class PolicyLoadMeasure
         var path = Path.Combine(Path.GetTempPath(), "gazouille-100k-policy.json");
         File.WriteAllText(path, json);
         _ = new LeakGuardEngine(LeakPolicy.Parse("{}")); // warm the lexicon and gitleaks rules, which every policy shares
+        LeakGuardEngine? engine = null;
         for (var run = 0; run < 3; run++)
         {
+            engine = null;
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
             var before = GC.GetTotalMemory(true);
             var watch = Stopwatch.StartNew();
-            var engine = new LeakGuardEngine(LeakPolicy.Load(path));
+            engine = new LeakGuardEngine(LeakPolicy.Load(path));
             watch.Stop();
             var after = GC.GetTotalMemory(true);
             Console.WriteLine($"run {run + 1}: 100k terms ({json.Length / 1024} KB file) loaded in {watch.ElapsedMilliseconds} ms, {(after - before) / (1024 * 1024.0):0.0} MB retained");

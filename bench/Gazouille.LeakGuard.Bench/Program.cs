@@ -7,6 +7,7 @@ using Gazouille.LeakGuard.Evaluation;
 // evaluate [out.md]      writes the evaluation report (default docs/leak-guard-evaluation.md)
 // try "text" [audience]  explains one text with the corpus policy, for tuning by hand
 // load-policy            measures loading a 100k-term policy (time and memory)
+// latency                per-call median and p99 of the whole pipeline
 // anything else          runs BenchmarkDotNet (e.g. --filter * --job short)
 switch (args.FirstOrDefault())
 {
@@ -21,6 +22,9 @@ switch (args.FirstOrDefault())
     case "try":
         var policy = LeakPolicy.Load(Path.Combine(RepoPaths.CorpusDir(), "policy.json"));
         return ExplainRunner.Run(args[1], Console.Out, policy, args.Length > 2 ? args[2] : "public", "en", Console.Error);
+    case "latency":
+        LatencyMeasure.Run();
+        return 0;
     case "load-policy":
         PolicyLoadMeasure.Run();
         return 0;
