@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Gazouille.Tests;
+
+/// <summary>Keeps the cookies a browser would keep, since the test server's own client keeps none.</summary>
+public sealed class CookieJar(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private readonly Dictionary<string, string> _cookies = [];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var values))
+            foreach (var header in values)
+            {
+                var pair = header.Split(';')[0];
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                var (name, value) = (pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+                if (value.Length == 0 || header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)) _cookies.Remove(name);
+                else _cookies[name] = value;
+            }
+        return response;
+    }
+}
+
+public sealed partial class OAuthTests : IAsyncLifetime
+{
+    private GazouilleFactory _f = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _f = await GazouilleFactory.StartAsync();
+        await _f.CreateUserAsync("alice");
+    }
+
+    public async ValueTask DisposeAsync() => await _f.DisposeAsync();
+
+    [GeneratedRegex("""<input type="hidden" name="([^"]*)" value="([^"]*)">""")]
+    private static partial Regex HiddenInput();
+
+    private static List<KeyValuePair<string, string>> HiddenFields(string html) =>
+        HiddenInput().Matches(html).Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+
+    private HttpClient Browser() =>
+        new(new CookieJar(_f.Server.CreateHandler())) { BaseAddress = new Uri("http://localhost/") };
+
+    private async Task<(string ClientId, string ClientSecret)> RegisterAsync(string redirect, string scopes = "read write follow")
+    {
+        var app = await (await _f.Client().PostAsJsonAsync("/api/v1/apps", new { client_name = "Test app", redirect_uris = redirect, scopes, website = "https://example.com" })).OkJsonAsync();
+        Assert.Equal("Test app", app.Str("name"));
+        return (app.Str("client_id"), app.Str("client_secret"));
+    }
+
+    private static (string Verifier, string Challenge) Pkce()
+    {
+        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return (verifier, challenge);
+    }
+
+    /// <summary>Walks authorize → sign in → consent → approve and returns the final answer (a redirect, or the oob page).</summary>
+    private async Task<HttpResponseMessage> AuthorizeAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope = "read write")
+    {
+        var authorize = $"/oauth/authorize?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirect)}" +
+                        $"&scope={Uri.EscapeDataString(scope)}&code_challenge={challenge}&code_challenge_method=S256&state=xyz";
+        var first = await browser.GetAsync(authorize);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var signInUrl = first.Headers.Location!.OriginalString;
+        Assert.StartsWith("/auth/sign_in", signInUrl, StringComparison.Ordinal);
+
+        var signInPage = await browser.GetAsync(signInUrl);
+        Assert.Equal(HttpStatusCode.OK, signInPage.StatusCode);
+        var fields = HiddenFields(await signInPage.Content.ReadAsStringAsync());
+        fields.Add(KeyValuePair.Create("login", "alice"));
+        fields.Add(KeyValuePair.Create("password", "correct horse battery"));
+        var signedIn = await browser.PostAsync("/auth/sign_in", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        var consent = await browser.GetAsync(signedIn.Headers.Location!.OriginalString);
+        var consentHtml = await consent.Content.ReadAsStringAsync();
+        Assert.True(consent.StatusCode == HttpStatusCode.OK, consentHtml);
+        Assert.Contains("Test app", consentHtml, StringComparison.Ordinal);
+        var approve = HiddenFields(consentHtml);
+        approve.Add(KeyValuePair.Create("decision", "approve"));
+        return await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
+    }
+
+    private async Task<HttpResponseMessage> ExchangeAsync(string clientId, string secret, string code, string redirect, string verifier) =>
+        await _f.Client().PostAsync("/oauth/token", ApiAssert.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect),
+            ("client_id", clientId), ("client_secret", secret), ("code_verifier", verifier)));
+
+    [Fact]
+    public async Task Authorization_code_with_pkce_signs_in_a_mastodon_client_and_revocation_ends_it()
+    {
+        const string redirect = "gazouille-test://callback";
+        var (clientId, secret) = await RegisterAsync(redirect);
+        var (verifier, challenge) = Pkce();
+        var browser = Browser();
+        var approved = await AuthorizeAsync(browser, clientId, redirect, challenge);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        var location = approved.Headers.Location!.OriginalString;
+        Assert.StartsWith(redirect, location, StringComparison.Ordinal);
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(location).Query);
+        Assert.Equal("xyz", query["state"]);
+        var code = query["code"]!;
+
+        var token = await (await ExchangeAsync(clientId, secret, code, redirect, verifier)).OkJsonAsync();
+        var accessToken = token.Str("access_token");
+        Assert.Equal("Bearer", token.Str("token_type"), ignoreCase: true);
+        var api = _f.Client(accessToken);
+        Assert.Equal("alice", (await api.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));
+        Assert.Equal("Test app", (await api.GetOkAsync("/api/v1/apps/verify_credentials")).Str("name"));
+        await api.PostStatusAsync("posted through OAuth");
+
+        var replay = await ExchangeAsync(clientId, secret, code, redirect, verifier);
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+
+        var revoke = await _f.Client().PostAsync("/oauth/revoke", ApiAssert.Form(("token", accessToken), ("client_id", clientId), ("client_secret", secret)));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        await (await api.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_wrong_code_verifier_is_refused()
+    {
+        const string redirect = "https://client.example/cb";
+        var (clientId, secret) = await RegisterAsync(redirect);
+        var (_, challenge) = Pkce();
+        var approved = await AuthorizeAsync(Browser(), clientId, redirect, challenge);
+        var code = System.Web.HttpUtility.ParseQueryString(new Uri(approved.Headers.Location!.OriginalString).Query)["code"]!;
+        var (otherVerifier, _) = Pkce();
+        var refused = await ExchangeAsync(clientId, secret, code, redirect, otherVerifier);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("invalid_grant", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Out_of_band_redirect_shows_the_code_on_a_page()
+    {
+        const string oob = "urn:ietf:wg:oauth:2.0:oob";
+        var (clientId, secret) = await RegisterAsync(oob);
+        var (verifier, challenge) = Pkce();
+        var page = await AuthorizeAsync(Browser(), clientId, oob, challenge);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, html);
+        var code = WebUtility.HtmlDecode(Regex.Match(html, """<code id="code">([^<]+)</code>""").Groups[1].Value);
+        Assert.NotEmpty(code);
+        var token = await (await ExchangeAsync(clientId, secret, code, oob, verifier)).OkJsonAsync();
+        Assert.Equal("alice", (await _f.Client(token.Str("access_token")).GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));
+    }
+
+    [Fact]
+    public async Task Wrong_password_shows_the_sign_in_page_again_without_a_session()
+    {
+        var browser = Browser();
+        var page = await browser.GetAsync("/auth/sign_in?returnUrl=%2F");
+        var fields = HiddenFields(await page.Content.ReadAsStringAsync());
+        fields.Add(KeyValuePair.Create("login", "alice"));
+        fields.Add(KeyValuePair.Create("password", "wrong"));
+        var answer = await browser.PostAsync("/auth/sign_in", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("role=\"alert\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var noToken = await browser.PostAsync("/auth/sign_in", ApiAssert.Form(("login", "alice"), ("password", "correct horse battery")));
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task Client_credentials_token_identifies_the_app_but_cannot_post()
+    {
+        var (clientId, secret) = await RegisterAsync("https://client.example/cb");
+        var token = await (await _f.Client().PostAsync("/oauth/token", ApiAssert.Form(("grant_type", "client_credentials"), ("client_id", clientId),
+            ("client_secret", secret), ("scope", "read write")))).OkJsonAsync();
+        var app = _f.Client(token.Str("access_token"));
+        Assert.Equal("Test app", (await app.GetOkAsync("/api/v1/apps/verify_credentials")).Str("name"));
+        var post = await app.PostAsJsonAsync("/api/v1/statuses", new { status = "I am no one" });
+        Assert.True(post.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"got {(int)post.StatusCode}");
+        ApiAssert.NoLeakOfInternals(await post.Content.ReadAsStringAsync());
+        var me = await app.GetAsync("/api/v1/accounts/verify_credentials");
+        Assert.True(me.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"got {(int)me.StatusCode}");
+        var badSecret = await _f.Client().PostAsync("/oauth/token", ApiAssert.Form(("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", "nope")));
+        Assert.True(badSecret.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"got {(int)badSecret.StatusCode}");
+        await (await _f.Client().GetAsync("/api/v1/apps/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("", "https://ok.example/cb", "read")]
+    [InlineData("App", "", "read")]
+    [InlineData("App", "javascript:alert(1)", "read")]
+    [InlineData("App", "not a uri", "read")]
+    [InlineData("App", "https://ok.example/cb#fragment", "read")]
+    [InlineData("App", "https://ok.example/cb", "read admin:everything")]
+    [InlineData("App", "https://ok.example/cb", "root")]
+    public async Task Registering_an_app_with_invalid_fields_answers_422(string name, string redirect, string scopes)
+    {
+        var error = await (await _f.Client().PostAsJsonAsync("/api/v1/apps", new { client_name = name, redirect_uris = redirect, scopes })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("Validation failed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Authorization_server_metadata_advertises_pkce()
+    {
+        var meta = await _f.Client().GetOkAsync("/.well-known/oauth-authorization-server");
+        Assert.Contains("S256", meta.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.EndsWith("/oauth/token", meta.Str("token_endpoint"), StringComparison.Ordinal);
+    }
+}
