@@ -148,7 +148,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
         var (verifier, challenge) = Pkce();
         var page = await AuthorizeAsync(Browser(), clientId, oob, challenge);
         var html = await page.Content.ReadAsStringAsync();
-        Assert.True(page.StatusCode == HttpStatusCode.OK, html);
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{(int)page.StatusCode} {page.Headers.Location} {html}");
         var code = WebUtility.HtmlDecode(Regex.Match(html, """<code id="code">([^<]+)</code>""").Groups[1].Value);
         Assert.NotEmpty(code);
         var token = await (await ExchangeAsync(clientId, secret, code, oob, verifier)).OkJsonAsync();

@@ -17,7 +17,8 @@ public sealed class OutOfBandRedirect : IOpenIddictServerHandler<ApplyAuthorizat
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyAuthorizationResponseContext>()
             .UseSingletonHandler<OutOfBandRedirect>()
-            .SetOrder(int.MinValue + 100_000)
+            .SetOrder(Math.Min(OpenIddictServerAspNetCoreHandlers.Authentication.ProcessFormPostResponse.Descriptor.Order,
+                OpenIddictServerAspNetCoreHandlers.Authentication.ProcessQueryResponse.Descriptor.Order) - 1) // after the redirect URI is attached
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

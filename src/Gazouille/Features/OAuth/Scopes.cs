@@ -1,3 +1,4 @@
+using Gazouille.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Abstractions;
 
@@ -65,7 +66,8 @@ public sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
         var user = context.User;
-        if (user.Identity?.IsAuthenticated != true) return Task.CompletedTask;
+        // An app's own token (client_credentials) acts for no account, so it holds no account scope.
+        if (user.Identity?.IsAuthenticated != true || user.AccountId() is null) return Task.CompletedTask;
         if (user.Identity.AuthenticationType == CookieScheme || Scopes.Allows(user.GetScopes(), requirement.Scope))
             context.Succeed(requirement);
         return Task.CompletedTask;

@@ -30,7 +30,7 @@ public static class TimelinesApi
     {
         var page = PageRequest.From(p);
         var ids = await page.ApplyAsync(query, s => s.Id, q => q.Select(s => s.Id).ToListAsync(ct));
-        LinkHeader.Set(http, ids.FirstOrDefault(), ids.LastOrDefault());
+        LinkHeader.Set(http, ids.Count == 0 ? null : ids[0], ids.Count == 0 ? null : ids[^1]);
         var statuses = await renderer.LoadAsync(ids, ct);
         return TypedResults.Ok(await renderer.RenderManyAsync(http.Viewer(), statuses, ct));
     }
