@@ -43,9 +43,21 @@ public sealed class ApiParams
             using (doc)
             {
                 if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                    p.Flatten("", doc.RootElement);
+                {
+                    try
+                    {
+                        p.Flatten("", doc.RootElement);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // A lone surrogate escape (\uD800) or bytes that are not UTF-8 inside a string.
+                        throw ApiException.BadRequest("The request body contains text that is not valid Unicode.");
+                    }
+                }
                 else if (doc.RootElement.ValueKind != JsonValueKind.Null)
+                {
                     throw ApiException.BadRequest("The request body must be a JSON object.");
+                }
             }
         }
         else if (request.HasFormContentType)

@@ -77,7 +77,8 @@ public static partial class StatusText
     /// <summary>Checks what a person typed; returns an explanation when it cannot be published, null when it can.</summary>
     public static string? Validate(string text, int maxLength)
     {
-        if (string.IsNullOrWhiteSpace(text)) return "Text can't be blank";
+        // Zero-width and other format characters alone are as blank as spaces.
+        if (text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)) return "Text can't be blank";
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];

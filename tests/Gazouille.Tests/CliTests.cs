@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Gazouille.Tests;
+
+/// <summary>The <c>gazouille admin</c> commands, run as the real executable on a temporary data folder.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "gazouille-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "gazouille.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.ArgumentList.Add("--data");
+        start.ArgumentList.Add(_data);
+        start.Environment["Gazouille__RateLimits__Enabled"] = "false";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static void Succeeded((int Exit, string Out, string Err) r) => Assert.True(r.Exit == 0, $"exit {r.Exit}\n{r.Out}\n{r.Err}");
+
+    private static void FailedWithASentence((int Exit, string Out, string Err) r)
+    {
+        Assert.True(r.Exit != 0, $"expected a failure, got exit 0\n{r.Out}");
+        Assert.False(string.IsNullOrWhiteSpace(r.Err), "nothing on stderr");
+        ApiAssert.NoLeakOfInternals(r.Err);
+    }
+
+    [Fact]
+    public async Task Admin_commands_build_a_world_whose_token_works_against_the_server()
+    {
+        var user = await RunAsync("admin", "create-user", "--username", "alice", "--email", "alice@example.test", "--password", "correct horse battery");
+        Succeeded(user);
+        Assert.Contains("@alice", user.Out, StringComparison.Ordinal);
+        Succeeded(await RunAsync("admin", "create-user", "--username", "bob", "--email", "bob@example.test"));
+        Succeeded(await RunAsync("admin", "create-team", "--handle", "atlas", "--name", "Atlas", "--member", "alice"));
+        Succeeded(await RunAsync("admin", "add-member", "--team", "atlas", "--username", "bob", "--lead"));
+        Succeeded(await RunAsync("admin", "create-partner", "--handle", "acme", "--name", "Acme Corp", "--domain", "acme.example"));
+        Succeeded(await RunAsync("admin", "grant", "--team", "atlas", "--partner", "acme"));
+        Succeeded(await RunAsync("admin", "create-user", "--username", "gina", "--email", "gina@acme.example", "--partner", "acme"));
+        var token = await RunAsync("admin", "create-token", "--username", "alice", "--scopes", "read write");
+        Succeeded(token);
+        var bearer = token.Out.Trim().Split('\n')[^1].Trim();
+
+        await using (var server = await GazouilleFactory.StartAsync(dataDirectory: _data))
+        {
+            var alice = server.Client(bearer);
+            Assert.Equal("alice", (await alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));
+            Assert.Equal(2, (await alice.GetOkAsync("/api/v1/gazouille/teams/atlas")).Int("members_count"));
+            var post = await alice.PostStatusAsync("for acme", "partners:atlas");
+            Assert.Equal("partners:atlas", post.Str("audience"));
+        }
+
+        Succeeded(await RunAsync("admin", "revoke", "--team", "atlas", "--partner", "acme"));
+        FailedWithASentence(await RunAsync("admin", "revoke", "--team", "atlas", "--partner", "acme"));
+    }
+
+    [Fact]
+    public async Task Bad_input_fails_with_a_sentence_on_stderr_and_a_non_zero_exit()
+    {
+        Succeeded(await RunAsync("admin", "create-user", "--username", "alice", "--email", "alice@example.test"));
+        FailedWithASentence(await RunAsync("admin", "create-user", "--username", "alice", "--email", "alice2@example.test"));
+        FailedWithASentence(await RunAsync("admin", "create-user", "--username", "bad name!", "--email", "x@example.test"));
+        FailedWithASentence(await RunAsync("admin", "create-user", "--username", "eve", "--email", "not-an-email"));
+        FailedWithASentence(await RunAsync("admin", "create-user", "--username", "eve", "--email", "eve@example.test", "--role", "emperor"));
+        FailedWithASentence(await RunAsync("admin", "create-user", "--username", "eve", "--email", "eve@example.test", "--partner", "nope"));
+        FailedWithASentence(await RunAsync("admin", "create-user", "--email", "eve@example.test"));
+        FailedWithASentence(await RunAsync("admin", "create-team", "--handle", "atlas", "--name", "Atlas", "--member", "ghost"));
+        FailedWithASentence(await RunAsync("admin", "create-team", "--handle", "Bad Handle!", "--name", "Atlas"));
+        FailedWithASentence(await RunAsync("admin", "add-member", "--team", "nope", "--username", "alice"));
+        FailedWithASentence(await RunAsync("admin", "create-token", "--username", "ghost"));
+        FailedWithASentence(await RunAsync("admin", "create-token", "--username", "alice", "--scopes", "read admin:all"));
+        FailedWithASentence(await RunAsync("admin", "create-partner", "--handle", "Bad Org", "--name", "X"));
+        FailedWithASentence(await RunAsync("admin", "create-partner", "--handle", "acme", "--name", "Acme", "--domain", "not a domain"));
+        FailedWithASentence(await RunAsync("admin", "grant", "--team", "nope", "--partner", "nope"));
+        FailedWithASentence(await RunAsync("admin", "no-such-command"));
+    }
+}
