@@ -72,7 +72,9 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
         {
             var author = rendered[Ids.Format(s.AccountId)];
             var audience = AudienceSpec.Format(s.AudienceKind, s.AudienceTeamId is { } t ? teams.GetValueOrDefault(t) : null,
-                s.AudienceOrgs.Select(o => orgs.GetValueOrDefault(o.PartnerOrgId) ?? "?"));
+                // A guest never learns which other orgs share a channel (I3): it sees its own org only.
+                s.AudienceOrgs.Where(o => !viewer.IsGuest || o.PartnerOrgId == viewer.PartnerOrgId)
+                    .Select(o => orgs.GetValueOrDefault(o.PartnerOrgId) ?? "?"));
             var mentions = s.Mentions.Where(m => m.Account is not null)
                 .Select(m => new MentionEntity(Ids.Format(m.AccountId), m.Account!.UserName!, urls.Profile(m.Account.UserName!), m.Account.UserName!)).ToArray();
             var mentionUrls = mentions.ToDictionary(m => m.Username.ToLowerInvariant(), m => m.Url);
