@@ -21,6 +21,7 @@ public static class AdminCommands
         admin.Subcommands.Add(CreatePartner());
         admin.Subcommands.Add(Grant(revoke: false));
         admin.Subcommands.Add(Grant(revoke: true));
+        admin.Subcommands.Add(GenerateCommand.Create());
         return admin;
     }
 
