@@ -30,5 +30,26 @@ status=${PIPESTATUS[0]}
 passed=$(grep -E '^\s*succeeded:\s*[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -E '^\s*failed:\s*[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# Compatibility: the Mastodon client libraries (masto, megalodon) against a real `gazouille serve` (tests/compat).
+echo "== Running client compatibility tests (tests/compat)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "Node.js 20+ and npm are required for tests/compat; install them (e.g. apt-get install nodejs npm) and run again."
+  failed=$((failed + 1)); status=1
+elif ! (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1); then
+  cat "$log"
+  echo "npm ci failed in tests/compat; see above."
+  failed=$((failed + 1)); status=1
+else
+  (cd tests/compat && node --test --test-reporter=tap) 2>&1 | tee "$log"
+  compat=${PIPESTATUS[0]}
+  # Node's TAP reporter ends with "# pass N", "# fail N" and "# cancelled N" (tests stopped by a failed hook or timeout).
+  cpass=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  cfail=$(grep -E '^# (fail|cancelled) [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  if [ "$compat" -ne 0 ] && [ "$cfail" -eq 0 ]; then cfail=1; fi
+  passed=$((passed + cpass)); failed=$((failed + cfail))
+  if [ "$compat" -ne 0 ]; then status=1; fi
+fi
+
 echo "$passed passed, $failed failed"
 exit "$status"
