@@ -86,8 +86,9 @@ export async function startGazouille({ setup, alongside } = {}) {
   let exited = null;
   child.once('exit', (code, signal) => { exited = { code, signal }; running.delete(child); });
 
-  // Watchdog: if the test process disappears without cleaning up, the server goes with it.
-  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 ${child.pid} 2>/dev/null`], {
+  // Watchdog: if the test process disappears without cleaning up (SIGKILL), the server and its data go with it.
+  const watchdog = spawn('sh', ['-c', 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; '
+    + 'if kill -0 "$2" 2>/dev/null; then kill -9 "$2"; sleep 1; rm -rf "$3"; fi', 'watchdog', String(process.pid), String(child.pid), data], {
     detached: true, stdio: 'ignore',
   });
   watchdog.unref();
