@@ -38,6 +38,7 @@ public sealed class GazouilleFactory : IAsyncDisposable
     {
         var dir = dataDirectory ?? Path.Combine(Path.GetTempPath(), "gazouille-tests", Guid.NewGuid().ToString("N"));
         var data = DataLocation.Resolve(dir, null, null);
+        if (dataDirectory is null) await CopyMigratedTemplateAsync(data);
         var builder = GazouilleApp.CreateBuilder(data);
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gazouille:Instance:BaseUrl"] = "http://gazouille.test" });
@@ -46,6 +47,43 @@ public sealed class GazouilleFactory : IAsyncDisposable
         await data.MigrateAsync(app.Services);
         await app.StartAsync();
         return new GazouilleFactory(app, dir) { _ownsDirectory = dataDirectory is null };
+    }
+
+    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+    private static string? _templateFile;
+
+    /// <summary>
+    /// Migrating a fresh SQLite file costs seconds; every test server starts from a copy of one migrated file instead.
+    /// Startup still runs the migrations check, so a missing migration would still fail here.
+    /// </summary>
+    private static async Task CopyMigratedTemplateAsync(DataLocation target)
+    {
+        await TemplateGate.WaitAsync();
+        try
+        {
+            if (_templateFile is null)
+            {
+                var templateDir = Path.Combine(Path.GetTempPath(), "gazouille-tests", "template-" + Guid.NewGuid().ToString("N"));
+                var template = DataLocation.Resolve(templateDir, null, null);
+                template.EnsureDirectories();
+                var services = new ServiceCollection();
+                services.AddDbContext<GazouilleDb>(template.Configure);
+                await using (var sp = services.BuildServiceProvider())
+                {
+                    await template.MigrateAsync(sp);
+                    await using var scope = sp.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<GazouilleDb>().Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+                }
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                _templateFile = template.SqlitePath;
+            }
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+        target.EnsureDirectories();
+        File.Copy(_templateFile, target.SqlitePath, overwrite: true);
     }
 
     public HttpClient Client(string? token = null)

@@ -127,6 +127,30 @@ public sealed partial class OAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Token_exchange_and_revocation_accept_json_bodies_as_mastodon_clients_send_them()
+    {
+        const string redirect = "https://client.example/json";
+        var (clientId, secret) = await RegisterAsync(redirect);
+        var (verifier, challenge) = Pkce();
+        var approved = await AuthorizeAsync(Browser(), clientId, redirect, challenge);
+        var code = System.Web.HttpUtility.ParseQueryString(approved.Headers.Location!.Query)["code"]!;
+
+        var token = await (await _f.Client().PostAsJsonAsync("/oauth/token", new
+        {
+            grant_type = "authorization_code", code, redirect_uri = redirect, client_id = clientId, client_secret = secret, code_verifier = verifier,
+        })).OkJsonAsync();
+        var api = _f.Client(token.Str("access_token"));
+        Assert.Equal("alice", (await api.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));
+
+        var revoke = await _f.Client().PostAsJsonAsync("/oauth/revoke", new { token = token.Str("access_token"), client_id = clientId, client_secret = secret });
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        await (await api.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+
+        var malformed = await _f.Client().PostAsync("/oauth/token", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        await malformed.ErrorAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task A_wrong_code_verifier_is_refused()
     {
         const string redirect = "https://client.example/cb";

@@ -48,6 +48,7 @@ public static class GazouilleApp
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();
         services.AddScoped<AccountDirectory>();
+        services.AddScoped<SignUpPolicy>();
         services.AddScoped<TeamDirectory>();
         services.AddScoped<StatusRenderer>();
         services.AddScoped<StatusFinder>();
@@ -84,6 +85,7 @@ public static class GazouilleApp
             ServeUnknownFileTypes = false,
             OnPrepareResponse = ctx => ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff",
         });
+        app.UseMiddleware<OAuthFormBody>();
         app.UseAuthentication();
         app.UseMiddleware<ViewerMiddleware>();
         app.UseAuthorization();
@@ -96,6 +98,8 @@ public static class GazouilleApp
         app.MapGet("/", () => Results.Redirect("/api/docs")).ExcludeFromDescription();
 
         app.MapSignInPages();
+        app.MapSignUpPages();
+        app.MapRegistrationApi();
         app.MapOAuth();
         app.MapAppsApi();
         app.MapInstanceApi();

@@ -26,7 +26,7 @@ public sealed class PostSettings
 
 public sealed class SignUpSettings
 {
-    /// <summary>closed, invitations, domains (allowed e-mail domains or invitations).</summary>
+    /// <summary>closed; invitations (single-use links, the default); domains (an allowed e-mail domain, or an invitation).</summary>
     public string Mode { get; set; } = "invitations";
     public List<string> AllowedDomains { get; set; } = [];
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -67,7 +69,9 @@ public static class AuthSetup
                 // Tokens are protected with ASP.NET Core Data Protection, whose keys live in the database, so every node
                 // and every restart accepts them; the ephemeral keys only sign what we never issue (identity tokens).
                 o.UseDataProtection();
-                o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                // ECDSA and AES keys are made in microseconds, where ephemeral RSA keys cost seconds at start-up.
+                o.AddSigningKey(new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)))
+                 .AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)));
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()
                  .EnableTokenEndpointPassthrough()

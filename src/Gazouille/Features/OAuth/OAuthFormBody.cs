@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+using Gazouille.Api;
+
+namespace Gazouille.Features.OAuth;
+
+/// <summary>
+/// Mastodon accepts JSON and multipart bodies on <c>/oauth/token</c> and <c>/oauth/revoke</c>, and client libraries
+/// (masto, megalodon) send JSON; OpenIddict reads only forms. This turns such a body into the equivalent form first.
+/// </summary>
+public sealed class OAuthFormBody(RequestDelegate next)
+{
+    private const int MaxBytes = 64 * 1024;
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (HttpMethods.IsPost(request.Method)
+            && (request.Path.Equals("/oauth/token", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/oauth/revoke", StringComparison.OrdinalIgnoreCase))
+            && (request.HasJsonContentType() || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            if (request.ContentLength is > MaxBytes) throw new ApiException(StatusCodes.Status413PayloadTooLarge, "The request body is too large.");
+            var fields = new List<KeyValuePair<string, string>>();
+            if (request.HasJsonContentType())
+            {
+                JsonDocument doc;
+                try
+                {
+                    doc = await JsonDocument.ParseAsync(request.Body, default, http.RequestAborted);
+                }
+                catch (JsonException)
+                {
+                    throw ApiException.BadRequest("The request body is not valid JSON.");
+                }
+                using (doc)
+                {
+                    if (doc.RootElement.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest("The request body must be a JSON object.");
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                    {
+                        var value = p.Value.ValueKind switch
+                        {
+                            JsonValueKind.String => p.Value.GetString(),
+                            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
+                            _ => null,
+                        };
+                        if (value is not null) fields.Add(KeyValuePair.Create(p.Name, value));
+                    }
+                }
+            }
+            else
+            {
+                var form = await request.ReadFormAsync(http.RequestAborted);
+                fields.AddRange(form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? ""))));
+            }
+            var encoded = Encoding.UTF8.GetBytes(await new FormUrlEncodedContent(fields).ReadAsStringAsync(http.RequestAborted));
+            request.Body = new MemoryStream(encoded);
+            request.ContentType = "application/x-www-form-urlencoded";
+            request.ContentLength = encoded.Length;
+            http.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(null);
+        }
+        await next(http);
+    }
+}

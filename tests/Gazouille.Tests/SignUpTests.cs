@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Gazouille.Data.Entities;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gazouille.Tests;
+
+/// <summary>Sign-up by invitation or allowed domain, on the web page and through Mastodon's POST /api/v1/accounts.</summary>
+public sealed partial class SignUpTests : IAsyncLifetime
+{
+    private GazouilleFactory _f = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _f = await GazouilleFactory.StartAsync(new() { ["Gazouille:SignUp:Mode"] = "domains", ["Gazouille:SignUp:AllowedDomains:0"] = "corp.example" });
+
+    public async ValueTask DisposeAsync() => await _f.DisposeAsync();
+
+    [GeneratedRegex("""<input type="hidden" name="([^"]*)" value="([^"]*)">""")]
+    private static partial Regex HiddenInput();
+
+    private static HttpContent Register(string username, string email, string? invite = null) =>
+        JsonContent.Create(new Dictionary<string, string?> { ["username"] = username, ["email"] = email, ["password"] = "long enough password", ["agreement"] = "true", ["invite_code"] = invite });
+
+    [Fact]
+    public async Task An_allowed_domain_signs_up_and_gets_a_working_token()
+    {
+        var token = await (await _f.Client().PostAsync("/api/v1/accounts", Register("newbie", "newbie@corp.example"))).OkJsonAsync();
+        var me = await (await _f.Client(token.Str("access_token")).GetAsync("/api/v1/accounts/verify_credentials")).OkJsonAsync();
+        Assert.Equal("newbie", me.Str("username"));
+        Assert.Equal("employee", me.GetProperty("gazouille").Str("kind"));
+    }
+
+    [Theory]
+    [InlineData("stranger", "stranger@elsewhere.example")]
+    [InlineData("x y", "xy@corp.example")]
+    [InlineData("", "empty@corp.example")]
+    [InlineData("<script>", "s@corp.example")]
+    [InlineData("tricky", "tricky@corp.example.evil")]
+    public async Task Sign_up_outside_the_rules_is_refused_with_a_reason_and_creates_nothing(string username, string email)
+    {
+        var before = await _f.WithScopeAsync(sp => Task.FromResult(sp.GetRequiredService<Data.GazouilleDb>().Users.Count()));
+        var response = await _f.Client().PostAsync("/api/v1/accounts", Register(username, email));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.StartsWith("Validation failed", (await response.JsonAsync()).Str("error"), StringComparison.Ordinal);
+        Assert.Equal(before, await _f.WithScopeAsync(sp => Task.FromResult(sp.GetRequiredService<Data.GazouilleDb>().Users.Count())));
+    }
+
+    [Fact]
+    public async Task An_invitation_works_once_and_a_partner_invitation_makes_a_guest()
+    {
+        await _f.CreatePartnerAsync("acme");
+        var (_, admin) = await _f.SignedInAsync("boss", AccountRole.Admin);
+        var invitation = await (await admin.PostAsJsonAsync("/api/v1/gazouille/invitations", new { partner = "acme", email = "ann@acme.example" })).OkJsonAsync();
+        var code = Uri.UnescapeDataString(invitation.Str("url").Split("invite=")[1]);
+
+        var wrongEmail = await _f.Client().PostAsync("/api/v1/accounts", Register("mallory", "mallory@acme.example", code));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongEmail.StatusCode);
+
+        var token = await (await _f.Client().PostAsync("/api/v1/accounts", Register("ann", "ann@acme.example", code))).OkJsonAsync();
+        var me = await (await _f.Client(token.Str("access_token")).GetAsync("/api/v1/accounts/verify_credentials")).OkJsonAsync();
+        Assert.Equal("guest", me.GetProperty("gazouille").Str("kind"));
+
+        var again = await _f.Client().PostAsync("/api/v1/accounts", Register("ann2", "ann@acme.example", code));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        var list = await (await admin.GetAsync("/api/v1/gazouille/invitations")).OkJsonAsync();
+        Assert.Equal("used", list[0].Str("state"));
+    }
+
+    [Fact]
+    public async Task Only_admins_and_team_leads_invite_and_a_revoked_invitation_is_refused()
+    {
+        var (_, employee) = await _f.SignedInAsync("plain");
+        Assert.Equal(HttpStatusCode.Forbidden, (await employee.PostAsJsonAsync("/api/v1/gazouille/invitations", new { })).StatusCode);
+
+        var (_, lead) = await _f.SignedInAsync("lead");
+        await _f.CreateTeamAsync("ops");
+        await _f.WithScopeAsync(sp => sp.GetRequiredService<Features.Teams.TeamDirectory>().AddMemberAsync("ops", "lead", lead: true));
+        var invitation = await (await lead.PostAsJsonAsync("/api/v1/gazouille/invitations", new { })).OkJsonAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.PostAsJsonAsync("/api/v1/gazouille/invitations", new { partner = "acme" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await lead.DeleteAsync($"/api/v1/gazouille/invitations/{invitation.Str("id")}")).StatusCode);
+        var code = Uri.UnescapeDataString(invitation.Str("url").Split("invite=")[1]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _f.Client().PostAsync("/api/v1/accounts", Register("late", "late@elsewhere.example", code))).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await _f.Client().GetAsync($"/auth/sign_up?invite={Uri.EscapeDataString(code)}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_web_page_signs_up_and_signs_in_and_escapes_what_was_typed()
+    {
+        var browser = new HttpClient(new CookieJar(_f.Server.CreateHandler())) { BaseAddress = new Uri("http://localhost/") };
+        var page = await (await browser.GetAsync("/auth/sign_up")).Content.ReadAsStringAsync();
+        var fields = HiddenInput().Matches(page).Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+
+        var bad = new List<KeyValuePair<string, string>>(fields)
+        {
+            new("username", "\"><script>alert(1)</script>"), new("email", "x@corp.example"), new("password", "long enough password"),
+        };
+        var refused = await browser.PostAsync("/auth/sign_up", new FormUrlEncodedContent(bad));
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.DoesNotContain("<script>alert(1)", refusedHtml, StringComparison.Ordinal);
+
+        var good = new List<KeyValuePair<string, string>>(fields)
+        {
+            new("username", "webby"), new("email", "webby@corp.example"), new("password", "long enough password"), new("display_name", "Webby"),
+        };
+        var created = await browser.PostAsync("/auth/sign_up", new FormUrlEncodedContent(good));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var me = await browser.GetAsync("/api/v1/accounts/verify_credentials");
+        Assert.Equal("webby", (await me.OkJsonAsync()).Str("username"));
+    }
+}
