@@ -5,6 +5,7 @@ using Gazouille.Features.Instance;
 using Gazouille.Features.Media;
 using Gazouille.Features.Notifications;
 using Gazouille.Features.OAuth;
+using Gazouille.Features.Partners;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Teams;
 using Gazouille.Features.Timelines;
@@ -108,6 +109,7 @@ public static class GazouilleApp
         app.MapTimelinesApi();
         app.MapNotificationsApi();
         app.MapTeamsApi();
+        app.MapPartnersApi();
         return app;
     }
 }
