@@ -15,7 +15,7 @@ public sealed class VisibilityPropertyTests
 {
     private sealed record Person(string Name, long Id, HttpClient Client, string? Org);
 
-    private sealed record Post(string Id, string AuthorName, string Audience, string? ParentId, string[] Mentions);
+    private sealed record Post(string Id, string AuthorName, string Audience, string? ParentId, string[] Mentions, string? BoostOf = null);
 
     private sealed class World
     {
@@ -56,20 +56,20 @@ public sealed class VisibilityPropertyTests
     private static async Task<World> BuildWorldAsync(GazouilleFactory factory, Random rng)
     {
         var world = new World();
-        var orgs = Enumerable.Range(0, rng.Next(1, 3)).Select(i => $"org{i}").ToList();
+        var orgs = Enumerable.Range(0, rng.Next(2, 4)).Select(i => $"org{i}").ToList();
         foreach (var org in orgs) await factory.CreatePartnerAsync(org);
         for (var i = 0; i < rng.Next(3, 6); i++)
         {
             var (id, client) = await factory.SignedInAsync($"emp{i}");
             world.Employees.Add(new Person($"emp{i}", id, client, null));
         }
-        for (var i = 0; i < rng.Next(1, 4); i++)
+        for (var i = 0; i < rng.Next(2, 5); i++)
         {
             var org = orgs[rng.Next(orgs.Count)];
             var (id, client) = await factory.SignedInAsync($"guest{i}", partner: org);
             world.Guests.Add(new Person($"guest{i}", id, client, org));
         }
-        foreach (var team in Enumerable.Range(0, rng.Next(1, 3)).Select(i => $"team{i}"))
+        foreach (var team in Enumerable.Range(0, rng.Next(2, 4)).Select(i => $"team{i}"))
         {
             var members = world.Employees.Where(_ => rng.Next(2) == 0).Select(e => e.Name).ToHashSet();
             if (members.Count == 0) members.Add(world.Employees[0].Name);
@@ -110,7 +110,21 @@ public sealed class VisibilityPropertyTests
                 Assert.Subset(Readers(world, parent), Readers(world, post));
         }
         foreach (var person in world.Everyone)
-            foreach (var post in world.Posts.Where(p => Readers(world, p).Contains(person.Name) && rng.Next(3) == 0))
+            foreach (var post in world.Posts.Where(p => p.BoostOf is null && p.Audience != "direct" && p.Audience != "followers"
+                                                         && Readers(world, p).Contains(person.Name) && rng.Next(5) == 0).ToList())
+            {
+                var boosted = await person.Client.PostAsync($"/api/v1/statuses/{post.Id}/reblog", null);
+                if (person.Org is not null && !post.Audience.StartsWith("partners:", StringComparison.Ordinal))
+                {
+                    Assert.Equal(HttpStatusCode.UnprocessableEntity, boosted.StatusCode); // a guest's boost would name it to everyone
+                    continue;
+                }
+                Assert.True(boosted.IsSuccessStatusCode, $"boost failed: {await boosted.Content.ReadAsStringAsync()}");
+                var json = await boosted.JsonAsync();
+                world.Posts.Add(new Post(json.GetProperty("id").GetString()!, person.Name, json.GetProperty("audience").GetString()!, null, [], post.Id));
+            }
+        foreach (var person in world.Everyone)
+            foreach (var post in world.Posts.Where(p => p.BoostOf is null && Readers(world, p).Contains(person.Name) && rng.Next(3) == 0))
             {
                 (await person.Client.PostAsync($"/api/v1/statuses/{post.Id}/favourite", null)).EnsureSuccessStatusCode();
                 world.Favourites.Add((person.Name, post.Id));
@@ -149,6 +163,15 @@ public sealed class VisibilityPropertyTests
     /// <summary>The oracle: DESIGN.md's audience table, evaluated on the world as it is now.</summary>
     private static HashSet<string> Readers(World world, Post post)
     {
+        if (post.BoostOf is not null)
+        {
+            // A boost reaches no one its original does not (I2); a guest's boost stays within its org (I3).
+            var original = Readers(world, world.Posts.First(p => p.Id == post.BoostOf));
+            var booster = world.Find(post.AuthorName);
+            if (booster.Org is not null)
+                original.RemoveWhere(r => r == "" || (world.Find(r).Org is { } o && o != booster.Org));
+            return original;
+        }
         var readers = new HashSet<string>();
         var parts = post.Audience.Split(':');
         switch (parts[0])
@@ -222,9 +245,16 @@ public sealed class VisibilityPropertyTests
                 }
                 var json = await response.JsonAsync();
                 var visibleReplies = world.Posts.Count(p => p.ParentId == post.Id && visible.Contains(p.Id));
+                var visibleBoosts = world.Posts.Count(p => p.BoostOf == post.Id && visible.Contains(p.Id));
                 Assert.True(visibleReplies == json.GetProperty("replies_count").GetInt32(), $"seed {seed}: replies_count of {post.Id} for '{name}'");
                 var visibleFavourites = world.Favourites.Count(f => f.PostId == post.Id && SeesAccount(world, name, f.Who));
+                if (post.BoostOf is not null) continue;
                 Assert.True(visibleFavourites == json.GetProperty("favourites_count").GetInt32(), $"seed {seed}: favourites_count of {post.Id} for '{name}'");
+                Assert.True(visibleBoosts == json.GetProperty("reblogs_count").GetInt32(), $"seed {seed}: reblogs_count of {post.Id} for '{name}'");
+                foreach (var path in new[] { "favourited_by", "reblogged_by" })
+                    foreach (var account in (await (await client.GetAsync($"/api/v1/statuses/{post.Id}/{path}")).JsonAsync()).EnumerateArray())
+                        Assert.True(SeesAccount(world, name, world.Everyone.First(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == account.GetProperty("id").GetString()).Name),
+                            $"seed {seed}: {path} of {post.Id} shows a hidden account to '{name}'");
 
                 var context = await (await client.GetAsync($"/api/v1/statuses/{post.Id}/context")).JsonAsync();
                 foreach (var s in context.GetProperty("ancestors").EnumerateArray().Concat(context.GetProperty("descendants").EnumerateArray()))

@@ -69,6 +69,8 @@ public static class StatusInteractionsApi
             throw ApiException.Unprocessable("Validation failed: a direct message cannot be boosted");
         if (original.AudienceKind == AudienceKind.Followers)
             throw ApiException.Unprocessable("Validation failed: a followers-only post cannot be boosted");
+        if (viewer.IsGuest && original.AudienceKind != AudienceKind.Partners)
+            throw ApiException.Unprocessable("Validation failed: guests boost only within the partner channels shared with them");
         var existing = await db.Statuses.Where(s => s.AccountId == viewer.AccountId && s.ReblogOfId == original.Id).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
         if (existing is { } boostId) return await Render(http, renderer, boostId, ct);
 
