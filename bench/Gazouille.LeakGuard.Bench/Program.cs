@@ -8,6 +8,8 @@ using Gazouille.LeakGuard.Evaluation;
 // try "text" [audience]  explains one text with the corpus policy, for tuning by hand
 // load-policy            measures loading a 100k-term policy (time and memory)
 // latency                per-call median and p99 of the whole pipeline
+// snapshot out.txt      every candidate and verdict over the corpora, to diff before/after a change
+// stages                 time and allocation of each pipeline stage (best batch)
 // anything else          runs BenchmarkDotNet (e.g. --filter * --job short)
 switch (args.FirstOrDefault())
 {
@@ -24,6 +26,12 @@ switch (args.FirstOrDefault())
         return ExplainRunner.Run(args[1], Console.Out, policy, args.Length > 2 ? args[2] : "public", "en", Console.Error);
     case "latency":
         LatencyMeasure.Run();
+        return 0;
+    case "snapshot":
+        Snapshot.Run(args.Length > 1 ? args[1] : "leak-guard-snapshot.txt");
+        return 0;
+    case "stages":
+        StageProfile.Run();
         return 0;
     case "load-policy":
         PolicyLoadMeasure.Run();

@@ -77,53 +77,264 @@ internal static partial class ContactDetector
         }
     }
 
+    // libphonenumber joins digit blocks separated by at most 4 punctuation chars; a wider gap of any kind splits them.
+    private const int MaxBlockGap = 4;
+
+    // No number valid for France, the US or in international form has fewer digits, country code included.
+    private const int MinPhoneDigits = 7;
+
+    // Context libphonenumber reads around a number: lead "(", "+", extensions ("ext. 1234"), time stamps (":30").
+    private const int WindowMargin = 24;
+
     private static void DetectPhones(ScanContext ctx)
     {
         var text = ctx.Original;
-        var digits = 0;
+
+        // libphonenumber scans the whole text with its own patterns; a bound keeps hostile megabyte inputs cheap.
+        var limit = Math.Min(text.Length, 20_000);
+        var scan = text.AsSpan(0, limit);
+        var asciiDigits = 0;
         foreach (var c in text)
         {
-            digits += char.IsAsciiDigit(c) ? 1 : 0;
+            asciiDigits += char.IsAsciiDigit(c) ? 1 : 0;
         }
 
-        if (digits < 7)
+        if (asciiDigits < MinPhoneDigits)
         {
             return;
         }
 
-        // libphonenumber scans the whole text with its own patterns; a bound keeps hostile megabyte inputs cheap.
-        var scan = text.Length > 20_000 ? text[..20_000] : text;
-        foreach (var region in (ReadOnlySpan<string>)["FR", "US"])
+        // Prefilter: only the clusters of digits that could hold a phone number (7+ digits, blocks at most 4 chars
+        // apart) go to libphonenumber, each with some context around it; on a 280-char post that is one short window,
+        // parsed once for France and, only when France leaves some of its digits unexplained, once for the US.
+        List<(int Start, int End)>? windows = null;
+        var i = 0;
+        while (i < limit)
         {
-            foreach (var match in Phones.FindNumbers(scan, region, PhoneNumberUtil.Leniency.VALID, 200))
+            var (clusterStart, clusterEnd, digits) = NextCluster(scan, i);
+            if (clusterStart < 0)
             {
-                var start = match.Start;
-                var end = match.Start + match.Length;
-                if (ctx.Candidates.Exists(c => c.Type == FindingTypes.Phone && c.Start < end && start < c.End))
-                {
-                    continue;
-                }
+                break;
+            }
 
-                var (confidence, note) = Phones.GetNumberType(match.Number) switch
-                {
-                    PhoneNumberType.MOBILE => (0.85, "mobile"),
-                    PhoneNumberType.FIXED_LINE_OR_MOBILE or PhoneNumberType.PERSONAL_NUMBER => (0.7, "personal"),
-                    PhoneNumberType.VOIP => (0.6, "voip"),
-                    PhoneNumberType.FIXED_LINE => (0.45, "landline"),
-                    _ => (0.3, "service"),
-                };
-                if (ctx.HasNearby(Lexicon.Switchboard, start, end, 40))
-                {
-                    confidence -= 0.3;
-                    note = "switchboard";
-                }
-                else if (ctx.HasNearby(Lexicon.PersonalContact, start, end, 40))
-                {
-                    confidence += 0.2;
-                }
+            i = clusterEnd;
+            if (digits < MinPhoneDigits)
+            {
+                continue;
+            }
 
-                ctx.Add(FindingTypes.Phone, start, end, Math.Clamp(confidence, 0, 1), note);
+            var start = ExtendLeft(scan, Math.Max(0, clusterStart - WindowMargin));
+            var end = ExtendRight(scan, Math.Min(limit, clusterEnd + WindowMargin));
+            windows ??= new List<(int, int)>(2);
+            if (windows.Count > 0 && start <= windows[^1].End)
+            {
+                windows[^1] = (windows[^1].Start, Math.Max(windows[^1].End, end));
+            }
+            else
+            {
+                windows.Add((start, end));
             }
         }
+
+        if (windows is null)
+        {
+            return;
+        }
+
+        // Same order as one pass per region over the whole text: every French number first, then the US ones.
+        var firstPhone = ctx.Candidates.Count;
+        var texts = new string[windows.Count];
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var (start, end) = windows[w];
+            texts[w] = start == 0 && end == text.Length ? text : text[start..end];
+            AddPhones(ctx, texts[w], start, "FR");
+        }
+
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var (start, end) = windows[w];
+            if (NeedsUs(ctx, scan[..end], firstPhone, start))
+            {
+                AddPhones(ctx, texts[w], start, "US");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A US-only number (national format) has digits no French match covers; when France explained every digit of the
+    /// window's clusters, any US match would overlap a French one and be dropped anyway.
+    /// </summary>
+    private static bool NeedsUs(ScanContext ctx, ReadOnlySpan<char> scan, int firstPhone, int from)
+    {
+        var i = from;
+        while (i < scan.Length)
+        {
+            var (clusterStart, clusterEnd, digits) = NextCluster(scan, i);
+            if (clusterStart < 0)
+            {
+                return false;
+            }
+
+            i = clusterEnd;
+            if (digits >= MinPhoneDigits && !Covered(ctx, scan, firstPhone, clusterStart, clusterEnd))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Covered(ScanContext ctx, ReadOnlySpan<char> scan, int firstPhone, int start, int end)
+    {
+        for (var p = start; p < end; p++)
+        {
+            if (!IsDigitAt(scan, p))
+            {
+                continue;
+            }
+
+            var covered = false;
+            for (var k = firstPhone; k < ctx.Candidates.Count && !covered; k++)
+            {
+                var c = ctx.Candidates[k];
+                covered = c.Type == FindingTypes.Phone && c.Start <= p && p < c.End;
+            }
+
+            if (!covered)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void AddPhones(ScanContext ctx, string window, int offset, string region)
+    {
+        foreach (var match in Phones.FindNumbers(window, region, PhoneNumberUtil.Leniency.VALID, 200))
+        {
+            var start = offset + match.Start;
+            var end = offset + match.Start + match.Length;
+            if (OverlapsPhone(ctx, start, end))
+            {
+                continue;
+            }
+
+            var (confidence, note) = Phones.GetNumberType(match.Number) switch
+            {
+                PhoneNumberType.MOBILE => (0.85, "mobile"),
+                PhoneNumberType.FIXED_LINE_OR_MOBILE or PhoneNumberType.PERSONAL_NUMBER => (0.7, "personal"),
+                PhoneNumberType.VOIP => (0.6, "voip"),
+                PhoneNumberType.FIXED_LINE => (0.45, "landline"),
+                _ => (0.3, "service"),
+            };
+            if (ctx.HasNearby(Lexicon.Switchboard, start, end, 40))
+            {
+                confidence -= 0.3;
+                note = "switchboard";
+            }
+            else if (ctx.HasNearby(Lexicon.PersonalContact, start, end, 40))
+            {
+                confidence += 0.2;
+            }
+
+            ctx.Add(FindingTypes.Phone, start, end, Math.Clamp(confidence, 0, 1), note);
+        }
+    }
+
+    private static bool OverlapsPhone(ScanContext ctx, int start, int end)
+    {
+        foreach (var c in ctx.Candidates)
+        {
+            if (c.Type == FindingTypes.Phone && c.Start < end && start < c.End)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The next run of digit blocks at most <see cref="MaxBlockGap"/> chars apart, from <paramref name="from"/>.</summary>
+    private static (int Start, int End, int Digits) NextCluster(ReadOnlySpan<char> s, int from)
+    {
+        var p = from;
+        while (p < s.Length && !IsDigitAt(s, p))
+        {
+            p++;
+        }
+
+        if (p >= s.Length)
+        {
+            return (-1, -1, 0);
+        }
+
+        var start = p;
+        var end = p;
+        var digits = 0;
+        var gap = 0;
+        while (p < s.Length && gap <= MaxBlockGap)
+        {
+            if (IsDigitAt(s, p))
+            {
+                digits++;
+                gap = 0;
+                end = p + (char.IsHighSurrogate(s[p]) ? 2 : 1);
+                p = end;
+            }
+            else
+            {
+                gap++;
+                p++;
+            }
+        }
+
+        return (start, end, digits);
+    }
+
+    /// <summary>Never starts a window inside a run of digits (a cut number could read as another one).</summary>
+    private static int ExtendLeft(ReadOnlySpan<char> s, int start)
+    {
+        while (start > 0 && (IsDigitAt(s, start - 1) || char.IsLowSurrogate(s[start])))
+        {
+            start--;
+        }
+
+        return start;
+    }
+
+    private static int ExtendRight(ReadOnlySpan<char> s, int end)
+    {
+        while (end < s.Length && (IsDigitAt(s, end) || char.IsLowSurrogate(s[end])))
+        {
+            end++;
+        }
+
+        return end;
+    }
+
+    /// <summary>A decimal digit of any script (libphonenumber reads \p{Nd}, including full-width and supplementary digits).</summary>
+    private static bool IsDigitAt(ReadOnlySpan<char> s, int i)
+    {
+        var c = s[i];
+        if (char.IsAsciiDigit(c))
+        {
+            return true;
+        }
+
+        if (c < 128)
+        {
+            return false;
+        }
+
+        if (char.IsHighSurrogate(c))
+        {
+            return i + 1 < s.Length && System.Text.Rune.TryCreate(c, s[i + 1], out var rune)
+                && System.Text.Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.DecimalDigitNumber;
+        }
+
+        return char.IsDigit(c);
     }
 }
