@@ -20,8 +20,13 @@ public static class GazouilleApp
     public static WebApplicationBuilder CreateBuilder(DataLocation data, string[]? args = null)
     {
         data.EnsureDirectories();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddJsonFile(Path.Combine(data.DataDirectory, "appsettings.json"), optional: true, reloadOnChange: true);
+        // Settings are read at start: no file watchers, which Linux counts per user (128 inotify instances by default).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [.. args ?? [], "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddJsonFile(Path.Combine(data.DataDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddGazouilleCore(builder.Configuration, data);
