@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -38,52 +39,175 @@ internal static partial class QuantityDetector
     [GeneratedRegex(@"(?<![\w])(?:lay(?:ing)? off|laid off|let go of|cut|cutting|fire|firing|hire|hiring|licencier|licencie|virer|supprimer|recruter|embaucher|staffer|mobiliser)\s(?<num>\d{1,6}|" + Count + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex VerbThenCount();
 
+    // Literal words each pattern must contain (the "?" suffixes dropped), to run it only around them.
+    private static readonly SearchValues<string> NounAnchors = SearchValues.Create(
+        (BusinessNoun + "|" + PeopleNoun).Replace("?", string.Empty, StringComparison.Ordinal).Split('|'), StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> TeamAnchors =
+        SearchValues.Create(["equipe", "team", "effectif", "staff", "task force", "squad"], StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> VerbAnchors = SearchValues.Create(
+        ["lay", "laid", "let go of", "cut", "fire", "firing", "hire", "hiring", "licencie", "virer", "supprimer", "recruter", "embaucher",
+            "staffer", "mobiliser"], StringComparison.Ordinal);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BusinessNounLookup = BusinessNouns.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Longest spans the patterns reach around their anchor (count words ≤ 16 chars, one optional word ≤ 15, currencies
+    // and scales ≤ 15), with slack for the lookarounds.
+    private const int CountBefore = 48;
+    private const int NounAfter = 40;
+    private const int TeamBefore = 16;
+    private const int TeamAfter = 48;
+    private const int VerbBefore = 2;
+    private const int VerbAfter = 48;
+    private const int MoneyBefore = 8;
+    private const int MoneyAfter = 48;
+
     public static void Detect(ScanContext ctx)
     {
         var view = ctx.Text.Folded;
         var text = view.Text;
-        var hasDigit = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+        var span = text.AsSpan();
+        var hasDigit = span.IndexOfAnyInRange('0', '9') >= 0 || HasNonAsciiDigit(span);
         if (hasDigit)
         {
             DetectMoney(ctx, view, text);
         }
 
-        foreach (Match m in CountThenNoun().Matches(text))
+        var nouns = new RegexWindows(stackalloc (int, int)[8], text.Length);
+        try
         {
-            var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-            var business = BusinessNouns.Contains(m.Groups["noun"].Value);
-            var context = ctx.HasNearby(Lexicon.HeadcountContext, start, end, 60);
-            ctx.Add(FindingTypes.Headcount, start, end, business ? 0.85 : context ? 0.75 : 0.4, business ? "jobs" : "people");
-        }
-
-        foreach (var regex in (ReadOnlySpan<Regex>)[TeamOf(), VerbThenCount()])
-        {
-            foreach (var m in regex.EnumerateMatches(text))
+            nouns.AddAll(span, NounAnchors, CountBefore, NounAfter);
+            for (var w = 0; w < nouns.Count; w++)
             {
-                var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-                ctx.Add(FindingTypes.Headcount, start, end, 0.8, "team");
+                var (windowStart, windowEnd) = nouns[w];
+                foreach (var m in CountThenNoun().EnumerateMatches(span[..windowEnd], windowStart))
+                {
+                    var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
+                    var business = BusinessNounLookup.Contains(LastWord(span.Slice(m.Index, m.Length)));
+                    var context = ctx.HasNearby(Lexicon.HeadcountContext, start, end, 60);
+                    ctx.Add(FindingTypes.Headcount, start, end, business ? 0.85 : context ? 0.75 : 0.4, business ? "jobs" : "people");
+                }
             }
         }
+        finally
+        {
+            nouns.Dispose();
+        }
+
+        AddTeams(ctx, view, TeamOf(), TeamAnchors, TeamBefore, TeamAfter);
+        AddTeams(ctx, view, VerbThenCount(), VerbAnchors, VerbBefore, VerbAfter);
+    }
+
+    private static void AddTeams(ScanContext ctx, Normalization.MappedText view, Regex regex, SearchValues<string> anchors, int before, int after)
+    {
+        var span = view.Text.AsSpan();
+        var windows = new RegexWindows(stackalloc (int, int)[8], span.Length);
+        try
+        {
+            windows.AddAll(span, anchors, before, after);
+            for (var w = 0; w < windows.Count; w++)
+            {
+                var (windowStart, windowEnd) = windows[w];
+                foreach (var m in regex.EnumerateMatches(span[..windowEnd], windowStart))
+                {
+                    var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
+                    ctx.Add(FindingTypes.Headcount, start, end, 0.8, "team");
+                }
+            }
+        }
+        finally
+        {
+            windows.Dispose();
+        }
+    }
+
+    /// <summary>The noun that ends a count match ("20 personnes"): the nouns have no spaces.</summary>
+    private static ReadOnlySpan<char> LastWord(ReadOnlySpan<char> match)
+    {
+        var i = match.Length;
+        while (i > 0 && !char.IsWhiteSpace(match[i - 1]))
+        {
+            i--;
+        }
+
+        return match[i..];
+    }
+
+    private static bool HasNonAsciiDigit(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (c >= 128 && char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void DetectMoney(ScanContext ctx, Normalization.MappedText view, string text)
     {
-        foreach (var regex in (ReadOnlySpan<Regex>)[AmountThenCurrency(), CurrencyThenAmount(), AmountWithScaleOnly()])
+        // Every amount has its number inside one run of digits, spaces, dots and commas: the patterns run only there.
+        var span = text.AsSpan();
+        var windows = new RegexWindows(stackalloc (int, int)[8], span.Length);
+        try
         {
-            var withCurrency = regex != AmountWithScaleOnly();
-            foreach (Match m in regex.Matches(text))
+            var i = 0;
+            while (i < span.Length)
             {
-                var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-                var amount = Amount(m.Groups["num"].Value, m.Groups["scale"].Value);
-                var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
-                // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
-                var confidence = withCurrency
-                    ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
-                    : (context ? 0.7 : 0.45);
-                ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
+                if (!char.IsDigit(span[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                var start = i;
+                while (start > 0 && IsNumberChar(span[start - 1]))
+                {
+                    start--;
+                }
+
+                var end = i;
+                while (end < span.Length && IsNumberChar(span[end]))
+                {
+                    end++;
+                }
+
+                windows.Add(start, end, MoneyBefore, MoneyAfter);
+                i = end;
+            }
+
+            foreach (var regex in (ReadOnlySpan<Regex>)[AmountThenCurrency(), CurrencyThenAmount(), AmountWithScaleOnly()])
+            {
+                var withCurrency = regex != AmountWithScaleOnly();
+                for (var w = 0; w < windows.Count; w++)
+                {
+                    var (windowStart, windowEnd) = windows[w];
+                    foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
+                    {
+                        // Groups are read only for actual amounts: the same match, found again from its own start.
+                        var m = regex.Match(text, vm.Index);
+                        var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
+                        var amount = Amount(m.Groups["num"].Value, m.Groups["scale"].Value);
+                        var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
+                        // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
+                        var confidence = withCurrency
+                            ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
+                            : (context ? 0.7 : 0.45);
+                        ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
+                    }
+                }
             }
         }
+        finally
+        {
+            windows.Dispose();
+        }
     }
+
+    private static bool IsNumberChar(char c) => c is ' ' or '.' or ',' || char.IsDigit(c);
 
     private static double Amount(string number, string scale)
     {
