@@ -18,13 +18,28 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls)
     public async Task<List<AccountEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Account> accounts, bool withSource = false, CancellationToken ct = default)
     {
         var ids = accounts.Select(a => a.Id).Distinct().ToArray();
-        var visibleAccounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
-        var followers = await db.Follows.Where(f => ids.Contains(f.TargetId) && visibleAccounts.Any(a => a.Id == f.FollowerId))
-            .GroupBy(f => f.TargetId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var following = await db.Follows.Where(f => ids.Contains(f.FollowerId) && visibleAccounts.Any(a => a.Id == f.TargetId))
-            .GroupBy(f => f.FollowerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var statuses = await db.Statuses.Where(Visibility.StatusesVisibleTo(viewer)).Where(s => ids.Contains(s.AccountId))
-            .GroupBy(s => s.AccountId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        // Employees see every account, so their counts are plain totals read from the indexes (Mastodon's behaviour);
+        // guests and anonymous readers get counts of only what they may see (I3), which costs a visibility check per row.
+        Dictionary<long, int> followers, following, statuses;
+        if (viewer.IsEmployee)
+        {
+            followers = await db.Follows.Where(f => ids.Contains(f.TargetId))
+                .GroupBy(f => f.TargetId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            following = await db.Follows.Where(f => ids.Contains(f.FollowerId))
+                .GroupBy(f => f.FollowerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            statuses = await db.Statuses.Where(s => ids.Contains(s.AccountId) && s.State == StatusState.Published)
+                .GroupBy(s => s.AccountId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        }
+        else
+        {
+            var visibleAccounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
+            followers = await db.Follows.Where(f => ids.Contains(f.TargetId) && visibleAccounts.Any(a => a.Id == f.FollowerId))
+                .GroupBy(f => f.TargetId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            following = await db.Follows.Where(f => ids.Contains(f.FollowerId) && visibleAccounts.Any(a => a.Id == f.TargetId))
+                .GroupBy(f => f.FollowerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            statuses = await db.Statuses.Where(Visibility.StatusesVisibleTo(viewer)).Where(s => ids.Contains(s.AccountId))
+                .GroupBy(s => s.AccountId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        }
         var orgIds = accounts.Where(a => a.PartnerOrgId is not null).Select(a => a.PartnerOrgId!.Value).Distinct().ToArray();
         var orgs = orgIds.Length == 0 ? [] : await db.PartnerOrgs.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
 
