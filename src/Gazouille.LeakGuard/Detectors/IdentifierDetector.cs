@@ -41,16 +41,24 @@ internal static partial class IdentifierDetector
             Classify(ctx, digits[..n], m.Index, m.Index + m.Length);
         }
 
-        foreach (var m in CorsicanNir().EnumerateMatches(text))
+        // Corsican NIRs contain "2A"/"2B"; IBANs start with two letters and two digits: skip patterns that cannot match.
+        var hasCorsica = text.Contains("2a", StringComparison.OrdinalIgnoreCase) || text.Contains("2b", StringComparison.OrdinalIgnoreCase);
+        if (hasCorsica)
         {
-            var compact = Compact(text.AsSpan(m.Index, m.Length));
-            var valid = compact.Length == 15 && Checksums.NirKey(compact.AsSpan(0, 13), int.Parse(compact.AsSpan(13), provider: null));
-            ctx.Add(FindingTypes.Nir, m.Index, m.Index + m.Length, valid ? 0.95 : 0.6, valid ? "nir-valid" : "nir-structure");
+            foreach (var m in CorsicanNir().EnumerateMatches(text))
+            {
+                var compact = Compact(text.AsSpan(m.Index, m.Length));
+                var valid = compact.Length == 15 && Checksums.NirKey(compact.AsSpan(0, 13), int.Parse(compact.AsSpan(13), provider: null));
+                ctx.Add(FindingTypes.Nir, m.Index, m.Index + m.Length, valid ? 0.95 : 0.6, valid ? "nir-valid" : "nir-structure");
+            }
         }
 
-        foreach (var m in IbanCandidate().EnumerateMatches(text))
+        if (HasLettersThenDigits(text))
         {
-            TryIban(ctx, text, m.Index, m.Length);
+            foreach (var m in IbanCandidate().EnumerateMatches(text))
+            {
+                TryIban(ctx, text, m.Index, m.Length);
+            }
         }
     }
 
@@ -121,6 +129,20 @@ internal static partial class IdentifierDetector
         {
             ctx.Add(FindingTypes.Iban, index, end, 0.97, "mod97");
         }
+    }
+
+    /// <summary>Two letters (any script: case-insensitive look-alikes count) then two digits, as an IBAN starts.</summary>
+    private static bool HasLettersThenDigits(string text)
+    {
+        for (var i = 0; i + 3 < text.Length; i++)
+        {
+            if (char.IsDigit(text[i + 2]) && char.IsDigit(text[i + 3]) && char.IsLetter(text[i]) && char.IsLetter(text[i + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasDigitRun(string text)

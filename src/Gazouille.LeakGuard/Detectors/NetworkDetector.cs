@@ -44,34 +44,62 @@ internal static partial class NetworkDetector
             return;
         }
 
-        foreach (var m in HostName().EnumerateMatches(text))
+        // Host names and IPv4 addresses lie inside one run of letters, digits, dots, dashes and slashes that has a dot:
+        // the patterns run only on those runs (non-ASCII letters count, for case-insensitive look-alikes like U+212A).
+        var span = text.AsSpan();
+        var runs = new RegexWindows(stackalloc (int, int)[8], text.Length);
+        try
         {
-            var host = text.Substring(m.Index, m.Length).TrimEnd('.');
-            if (IsInternalDomain(ctx.Policy, host))
+            var i = 0;
+            while (i < span.Length)
             {
-                // The bare company domain ("corp.example" in a link to the public site) is not an internal host.
-                var bare = ctx.Policy.InternalDomains.Any(d => d.Equals(host, StringComparison.OrdinalIgnoreCase) || ("www." + d).Equals(host, StringComparison.OrdinalIgnoreCase));
-                ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, bare ? 0.3 : 0.9, "internal-domain");
+                var dot = span[i..].IndexOf('.');
+                if (dot < 0)
+                {
+                    break;
+                }
+
+                dot += i;
+                var start = dot;
+                while (start > i && IsRunChar(span[start - 1]))
+                {
+                    start--;
+                }
+
+                var end = dot + 1;
+                while (end < span.Length && IsRunChar(span[end]))
+                {
+                    end++;
+                }
+
+                runs.Add(start, end, 0, 2);
+                i = end;
             }
-            else if (Array.Exists(InternalSuffixes, s => host.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+
+            for (var w = 0; w < runs.Count; w++)
             {
-                ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, 0.8, "internal-suffix");
+                var (windowStart, windowEnd) = runs[w];
+                foreach (var m in HostName().EnumerateMatches(span[..windowEnd], windowStart))
+                {
+                    AddHost(ctx, text, m);
+                }
+            }
+
+            for (var w = 0; w < runs.Count; w++)
+            {
+                var (windowStart, windowEnd) = runs[w];
+                foreach (var m in Ipv4().EnumerateMatches(span[..windowEnd], windowStart))
+                {
+                    AddIpv4(ctx, text, m);
+                }
             }
         }
-
-        foreach (var m in Ipv4().EnumerateMatches(text))
+        finally
         {
-            var value = text.AsSpan(m.Index, m.Length);
-            var slash = value.IndexOf('/');
-            var addressPart = slash >= 0 ? value[..slash] : value;
-            if (IPAddress.TryParse(addressPart, out var address) && address.AddressFamily == AddressFamily.InterNetwork
-                && IsDottedQuad(addressPart))
-            {
-                ClassifyIp(ctx, address, m.Index, m.Index + m.Length);
-            }
+            runs.Dispose();
         }
 
-        if (text.Contains("::", StringComparison.Ordinal) || text.Count(c => c == ':') >= 7)
+        if (text.Contains("::", StringComparison.Ordinal) || span.Count(':') >= 7)
         {
             foreach (var m in Ipv6().EnumerateMatches(text))
             {
@@ -82,6 +110,48 @@ internal static partial class NetworkDetector
                     ClassifyIp(ctx, address, m.Index, m.Index + m.Length);
                 }
             }
+        }
+    }
+
+    private static bool IsRunChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '/' || (c >= 128 && char.IsLetterOrDigit(c));
+
+    private static void AddHost(ScanContext ctx, string text, ValueMatch m)
+    {
+        var host = text.Substring(m.Index, m.Length).TrimEnd('.');
+        if (IsInternalDomain(ctx.Policy, host))
+        {
+            // The bare company domain ("corp.example" in a link to the public site) is not an internal host.
+            var bare = ctx.Policy.InternalDomains.Any(d => d.Equals(host, StringComparison.OrdinalIgnoreCase) || ("www." + d).Equals(host, StringComparison.OrdinalIgnoreCase));
+            ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, bare ? 0.3 : 0.9, "internal-domain");
+        }
+        else if (HasInternalSuffix(host))
+        {
+            ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, 0.8, "internal-suffix");
+        }
+    }
+
+    private static bool HasInternalSuffix(string host)
+    {
+        foreach (var suffix in InternalSuffixes)
+        {
+            if (host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AddIpv4(ScanContext ctx, string text, ValueMatch m)
+    {
+        var value = text.AsSpan(m.Index, m.Length);
+        var slash = value.IndexOf('/');
+        var addressPart = slash >= 0 ? value[..slash] : value;
+        if (IPAddress.TryParse(addressPart, out var address) && address.AddressFamily == AddressFamily.InterNetwork
+            && IsDottedQuad(addressPart))
+        {
+            ClassifyIp(ctx, address, m.Index, m.Index + m.Length);
         }
     }
 

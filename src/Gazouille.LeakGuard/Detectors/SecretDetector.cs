@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Gazouille.LeakGuard.Detectors;
@@ -32,30 +33,114 @@ internal static partial class SecretDetector
             ctx.Add(FindingTypes.Secret, m.Index, end, 0.99, "private-key");
         }
 
-        foreach (Match m in PasswordAssignment().Matches(text))
-        {
-            var value = m.Groups["value"];
-            var trimmed = value.Value.TrimEnd('.', ',', ';', ')', '!', '?');
-            if (trimmed.Length >= 4 && !Placeholders.Contains(trimmed) && LooksLikePassword(trimmed))
-            {
-                ctx.Add(FindingTypes.Secret, value.Index, value.Index + trimmed.Length, 0.9, "password");
-            }
-        }
+        DetectPasswords(ctx, text);
 
         if (useGitleaks)
         {
             DetectGitleaks(ctx);
         }
 
-        foreach (var m in LongToken().EnumerateMatches(text))
+        // A long token lies inside a run of 32+ token chars: the pattern runs only on those runs.
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length)
         {
-            var token = text.AsSpan(m.Index, m.Length);
-            var (start, end) = (m.Index, m.Index + m.Length);
-            if (HasClasses(token) >= 3 && ShannonEntropy(token) >= 4.2 && !ctx.Candidates.Exists(c => c.Start <= start && c.End >= end))
+            var first = span[i..].IndexOfAny(TokenChars);
+            if (first < 0)
             {
-                ctx.Add(FindingTypes.Secret, start, end, 0.7, "high-entropy");
+                break;
+            }
+
+            var start = i + first;
+            var length = span[start..].IndexOfAnyExcept(TokenChars);
+            var end = length < 0 ? span.Length : start + length;
+            i = end;
+            if (end - start < 32)
+            {
+                continue;
+            }
+
+            foreach (var m in LongToken().EnumerateMatches(span[..Math.Min(span.Length, end + 1)], start))
+            {
+                AddToken(ctx, text, m.Index, m.Index + m.Length);
             }
         }
+    }
+
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=");
+
+    // Each password keyword contains one of these; a match starts at its keyword.
+    private static readonly SearchValues<string> PasswordAnchors =
+        SearchValues.Create(["pass", "pwd", "mot", "mdp", "wifi", "code", "pin"], StringComparison.OrdinalIgnoreCase);
+
+    // Characters a case-insensitive .NET regex may equate with ASCII letters (Kelvin sign, long s, dotted/dotless i):
+    // a text that has one is scanned whole rather than trusted to the anchors.
+    private static readonly SearchValues<char> CaseOddities = SearchValues.Create("\u212A\u017F\u0130\u0131\u212B");
+
+    private static void DetectPasswords(ScanContext ctx, string text)
+    {
+        var span = text.AsSpan();
+        if (span.IndexOfAny(CaseOddities) >= 0)
+        {
+            foreach (Match m in PasswordAssignment().Matches(text))
+            {
+                AddPassword(ctx, m);
+            }
+
+            return;
+        }
+
+        var windows = new RegexWindows(stackalloc (int, int)[4], span.Length);
+        try
+        {
+            // Keyword (≤ 12) + four words (≤ 84) + separators + value (≤ 64), with slack.
+            windows.AddAll(span, PasswordAnchors, 16, 200);
+            for (var w = 0; w < windows.Count; w++)
+            {
+                var (windowStart, windowEnd) = windows[w];
+                foreach (var vm in PasswordAssignment().EnumerateMatches(span[..windowEnd], windowStart))
+                {
+                    AddPassword(ctx, PasswordAssignment().Match(text, vm.Index));
+                }
+            }
+        }
+        finally
+        {
+            windows.Dispose();
+        }
+    }
+
+    private static void AddPassword(ScanContext ctx, Match m)
+    {
+        var value = m.Groups["value"];
+        var trimmed = value.Value.TrimEnd('.', ',', ';', ')', '!', '?');
+        if (trimmed.Length >= 4 && !Placeholders.Contains(trimmed) && LooksLikePassword(trimmed))
+        {
+            ctx.Add(FindingTypes.Secret, value.Index, value.Index + trimmed.Length, 0.9, "password");
+        }
+    }
+
+    private static void AddToken(ScanContext ctx, string text, int start, int end)
+    {
+        var token = text.AsSpan(start, end - start);
+        if (HasClasses(token) >= 3 && ShannonEntropy(token) >= 4.2 && !Covers(ctx, start, end))
+        {
+            ctx.Add(FindingTypes.Secret, start, end, 0.7, "high-entropy");
+        }
+    }
+
+    private static bool Covers(ScanContext ctx, int start, int end)
+    {
+        foreach (var c in ctx.Candidates)
+        {
+            if (c.Start <= start && c.End >= end)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void DetectGitleaks(ScanContext ctx)
