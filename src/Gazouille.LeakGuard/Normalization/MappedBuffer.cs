@@ -44,6 +44,9 @@ internal sealed class MappedBuffer
 
     public int EndOf(int index) => _ends[index];
 
+    /// <summary>The chars alone, without leading or trailing white space (same as <c>ToMappedText().Text.Trim()</c>).</summary>
+    public string ToTrimmedString() => new(_chars.AsSpan(0, Length).Trim());
+
     public MappedText ToMappedText() => new(new string(_chars, 0, Length), _starts[..Length], _ends[..Length]);
 }
 
