@@ -105,9 +105,17 @@ public sealed class TermMatcher
             if (pos == 0 || !char.IsLetterOrDigit(text[pos - 1]))
             {
                 MatchAt(text, pos, hits);
+                offset = pos + 1;
+                continue;
             }
 
+            // Inside a word ("ca" in "carreau"): no term can start before the word ends, so resume after it rather
+            // than stop again at every short key the rest of the word contains.
             offset = pos + 1;
+            while (offset < text.Length && char.IsLetterOrDigit(text[offset - 1]))
+            {
+                offset++;
+            }
         }
     }
 

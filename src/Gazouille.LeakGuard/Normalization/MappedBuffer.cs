@@ -1,7 +1,9 @@
+using System.Buffers;
+
 namespace Gazouille.LeakGuard.Normalization;
 
 /// <summary>A growable char buffer that remembers, for every char, the original span it came from.</summary>
-internal sealed class MappedBuffer
+internal sealed class MappedBuffer : IDisposable
 {
     private char[] _chars;
     private int[] _starts;
@@ -9,10 +11,11 @@ internal sealed class MappedBuffer
 
     public MappedBuffer(int capacity)
     {
+        // Pooled: a scan builds two buffers per post and keeps only the exact-size copies made by ToMappedText.
         capacity = Math.Max(capacity, 16);
-        _chars = new char[capacity];
-        _starts = new int[capacity];
-        _ends = new int[capacity];
+        _chars = ArrayPool<char>.Shared.Rent(capacity);
+        _starts = ArrayPool<int>.Shared.Rent(capacity);
+        _ends = ArrayPool<int>.Shared.Rent(capacity);
     }
 
     public int Length { get; private set; }
@@ -26,15 +29,34 @@ internal sealed class MappedBuffer
         if (Length == _chars.Length)
         {
             var size = _chars.Length * 2;
-            Array.Resize(ref _chars, size);
-            Array.Resize(ref _starts, size);
-            Array.Resize(ref _ends, size);
+            _chars = Grow(_chars, size, Length);
+            _starts = Grow(_starts, size, Length);
+            _ends = Grow(_ends, size, Length);
         }
 
         _chars[Length] = c;
         _starts[Length] = start;
         _ends[Length] = end;
         Length++;
+    }
+
+    private static T[] Grow<T>(T[] old, int size, int used)
+    {
+        var bigger = ArrayPool<T>.Shared.Rent(size);
+        old.AsSpan(0, used).CopyTo(bigger);
+        ArrayPool<T>.Shared.Return(old);
+        return bigger;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<char>.Shared.Return(_chars);
+        ArrayPool<int>.Shared.Return(_starts);
+        ArrayPool<int>.Shared.Return(_ends);
+        _chars = [];
+        _starts = [];
+        _ends = [];
+        Length = 0;
     }
 
     /// <summary>Widens the last char's source span, used when runs of spaces collapse into one.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Gazouille.LeakGuard.Normalization;
 
 /// <summary>
@@ -11,14 +13,19 @@ public static class TextNormalizer
 {
     public static NormalizedText Normalize(string original)
     {
-        var folded = Fold(original);
-        var skeleton = Skeletonize(folded);
+        using var folded = Fold(original);
+        using var skeleton = Skeletonize(folded);
         return new NormalizedText(original, folded.ToMappedText(), skeleton.ToMappedText());
     }
 
     /// <summary>The skeleton of a dictionary term, as a plain string.</summary>
     /// <remarks>Called for every term of a policy (100k on a big one): builds only the skeleton chars, no offset views.</remarks>
-    public static string SkeletonOf(string term) => Skeletonize(Fold(term)).ToTrimmedString();
+    public static string SkeletonOf(string term)
+    {
+        using var folded = Fold(term);
+        using var skeleton = Skeletonize(folded);
+        return skeleton.ToTrimmedString();
+    }
 
     private static MappedBuffer Fold(string s)
     {
@@ -88,8 +95,11 @@ public static class TextNormalizer
     private static MappedBuffer Skeletonize(MappedBuffer folded)
     {
         var n = folded.Length;
-        var drop = new bool[n];
-        var joined = new bool[n];
+        var flags = ArrayPool<bool>.Shared.Rent(2 * n);
+        var drop = flags.AsSpan(0, n);
+        var joined = flags.AsSpan(n, n);
+        drop.Clear();
+        joined.Clear();
         MarkSplitLetters(folded, drop, joined);
         var output = new MappedBuffer(n + 8);
         var i = 0;
@@ -131,6 +141,7 @@ public static class TextNormalizer
             i = j;
         }
 
+        ArrayPool<bool>.Shared.Return(flags);
         return output;
     }
 
@@ -162,7 +173,7 @@ public static class TextNormalizer
     private static char MergeLookAlike(char c) => c == 'l' ? 'i' : c;
 
     /// <summary>Marks the separators inside "a.t.l.a.s", "a t l a s", "a-t-l-a-s": three or more single chars in a row.</summary>
-    private static void MarkSplitLetters(MappedBuffer b, bool[] drop, bool[] joined)
+    private static void MarkSplitLetters(MappedBuffer b, Span<bool> drop, Span<bool> joined)
     {
         var n = b.Length;
         var i = 0;
