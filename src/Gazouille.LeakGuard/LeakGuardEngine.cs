@@ -18,7 +18,7 @@ public sealed class LeakGuardEngine
     {
         ArgumentNullException.ThrowIfNull(policy);
         Policy = policy;
-        _dictionaries = new TermMatcher(policy.Terms);
+        _dictionaries = new TermMatcher(policy.Terms, policy.TermSkeletons);
         _ = Lexicon.Matcher;
         if (policy.UseGitleaks)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Gazouille.LeakGuard.Normalization;
 
 namespace Gazouille.LeakGuard.Detectors;
@@ -24,33 +25,61 @@ public sealed class TermMatcher
     private readonly int[] _lengths;
 
     public TermMatcher(IEnumerable<TermEntry> entries)
+        : this(entries, null)
+    {
+    }
+
+    /// <param name="entries">The terms.</param>
+    /// <param name="skeletons">Their skeletons when already known (policy validation computes them), else null.</param>
+    internal TermMatcher(IEnumerable<TermEntry> entries, IReadOnlyList<string>? skeletons)
     {
         var list = new List<TermEntry>();
-        var byKey = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        Span<bool> lengthSeen = stackalloc bool[1024];
+        var longLengths = new HashSet<int>();
         foreach (var entry in entries)
         {
             var index = list.Count;
             list.Add(entry);
-            foreach (var key in KeysOf(entry.Term))
+            foreach (var key in KeysOf(entry.Term, skeletons?[index]))
             {
-                if (!byKey.TryGetValue(key, out var ids))
+                // Most keys belong to one term: a one-element array, grown only on the rare shared key.
+                ref var ids = ref CollectionsMarshal.GetValueRefOrAddDefault(byKey, key, out var exists);
+                if (!exists)
                 {
-                    byKey[key] = ids = [];
+                    ids = [index];
+                }
+                else if (Array.IndexOf(ids!, index) < 0)
+                {
+                    ids = [.. ids!, index];
                 }
 
-                if (!ids.Contains(index))
+                if (key.Length < lengthSeen.Length)
                 {
-                    ids.Add(index);
+                    lengthSeen[key.Length] = true;
+                }
+                else
+                {
+                    longLengths.Add(key.Length);
                 }
             }
         }
 
         Entries = list;
-        var dictionary = byKey.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
-        _lookup = dictionary.GetAlternateLookup<ReadOnlySpan<char>>();
-        _lengths = [.. dictionary.Keys.Select(k => k.Length).Distinct().OrderByDescending(l => l)];
-        KeyCount = dictionary.Count;
-        _values = dictionary.Count == 0 ? null : SearchValues.Create(dictionary.Keys.ToArray(), StringComparison.Ordinal);
+        _lookup = byKey.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lengths = new List<int>(longLengths);
+        for (var l = 0; l < lengthSeen.Length; l++)
+        {
+            if (lengthSeen[l])
+            {
+                lengths.Add(l);
+            }
+        }
+
+        lengths.Sort((a, b) => b.CompareTo(a));
+        _lengths = [.. lengths];
+        KeyCount = byKey.Count;
+        _values = byKey.Count == 0 ? null : SearchValues.Create([.. byKey.Keys], StringComparison.Ordinal);
     }
 
     public IReadOnlyList<TermEntry> Entries { get; }
@@ -58,9 +87,9 @@ public sealed class TermMatcher
     public int KeyCount { get; }
 
     /// <summary>The skeleton of a term and, for multi-word terms, the same words run together ("#groupeatlas").</summary>
-    internal static IEnumerable<string> KeysOf(string term)
+    internal static IEnumerable<string> KeysOf(string term, string? skeleton = null)
     {
-        var key = TextNormalizer.SkeletonOf(term);
+        var key = skeleton ?? TextNormalizer.SkeletonOf(term);
         if (key.Length == 0)
         {
             yield break;

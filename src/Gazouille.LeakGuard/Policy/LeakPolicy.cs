@@ -40,6 +40,9 @@ public sealed class LeakPolicy
 
     public IReadOnlyList<TermEntry> Terms { get; }
 
+    /// <summary>The skeleton of each of <see cref="Terms"/>, kept from validation so the matcher does not redo it.</summary>
+    internal IReadOnlyList<string>? TermSkeletons { get; init; }
+
     /// <summary>The company's own domains: hosts under them are internal, role addresses on them are not personal.</summary>
     public IReadOnlyList<string> InternalDomains { get; }
 

@@ -34,8 +34,15 @@ internal static partial class PolicyValidator
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
     private static partial Regex DomainName();
 
+    // The skeleton of each accepted term, computed once for validation and handed to the engine's matcher.
+    [ThreadStatic]
+    private static List<string>? _skeletons;
+
+    private static List<string> Skeletons => _skeletons ??= [];
+
     public static LeakPolicy Validate(JsonNode root)
     {
+        Skeletons.Clear();
         var errors = new List<string>();
         if (root is not JsonObject obj)
         {
@@ -81,7 +88,12 @@ internal static partial class PolicyValidator
             throw new LeakPolicyException(errors);
         }
 
-        return new LeakPolicy(terms, domains, companyDomains, networks, ambiguous, DecisionTable.Build(overrides), customRules, minConfidence, gitleaks);
+        var skeletons = Skeletons.ToArray();
+        Skeletons.Clear();
+        return new LeakPolicy(terms, domains, companyDomains, networks, ambiguous, DecisionTable.Build(overrides), customRules, minConfidence, gitleaks)
+        {
+            TermSkeletons = skeletons.Length == terms.Count ? skeletons : null,
+        };
     }
 
     private static void ReadDictionaries(JsonNode? node, List<TermEntry> terms, Dictionary<string, LeakRule> customRules, List<string> errors)
@@ -186,13 +198,14 @@ internal static partial class PolicyValidator
         {
             errors.Add($"{path}: a term is at most {MaxTermLength} characters, this one has {term.Length}");
         }
-        else if (TextNormalizer.SkeletonOf(term).Length < 2)
+        else if (TextNormalizer.SkeletonOf(term) is var skeleton && skeleton.Length < 2)
         {
             errors.Add($"{path}: '{term}' is too short to match safely (at least two letters or digits)");
         }
         else
         {
             terms.Add(new TermEntry(type, term.Trim(), ambiguous, org));
+            Skeletons.Add(skeleton);
         }
     }
 
