@@ -138,6 +138,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
         var token = await (await _f.Client().PostAsJsonAsync("/oauth/token", new
         {
             grant_type = "authorization_code", code, redirect_uri = redirect, client_id = clientId, client_secret = secret, code_verifier = verifier,
+            scope = "read write", // masto repeats the scope here, as Mastodon allows
         })).OkJsonAsync();
         var api = _f.Client(token.Str("access_token"));
         Assert.Equal("alice", (await api.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));

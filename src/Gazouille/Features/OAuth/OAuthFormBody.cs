@@ -7,6 +7,7 @@ namespace Gazouille.Features.OAuth;
 /// <summary>
 /// Mastodon accepts JSON and multipart bodies on <c>/oauth/token</c> and <c>/oauth/revoke</c>, and client libraries
 /// (masto, megalodon) send JSON; OpenIddict reads only forms. This turns such a body into the equivalent form first.
+/// Form bodies pass through the same path so that the same clean-up applies to every client.
 /// </summary>
 public sealed class OAuthFormBody(RequestDelegate next)
 {
@@ -17,7 +18,7 @@ public sealed class OAuthFormBody(RequestDelegate next)
         var request = http.Request;
         if (HttpMethods.IsPost(request.Method)
             && (request.Path.Equals("/oauth/token", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/oauth/revoke", StringComparison.OrdinalIgnoreCase))
-            && (request.HasJsonContentType() || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true))
+            && (request.HasJsonContentType() || request.HasFormContentType))
         {
             if (request.ContentLength is > MaxBytes) throw new ApiException(StatusCodes.Status413PayloadTooLarge, "The request body is too large.");
             var fields = new List<KeyValuePair<string, string>>();
@@ -52,6 +53,10 @@ public sealed class OAuthFormBody(RequestDelegate next)
                 var form = await request.ReadFormAsync(http.RequestAborted);
                 fields.AddRange(form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? ""))));
             }
+            // Mastodon clients repeat the scope when exchanging a code; OAuth takes it from the authorization, and
+            // OpenIddict refuses it there, so it is dropped rather than failing the sign-in.
+            if (fields.Any(f => f.Key == "grant_type" && f.Value == "authorization_code"))
+                fields.RemoveAll(f => f.Key == "scope");
             var encoded = Encoding.UTF8.GetBytes(await new FormUrlEncodedContent(fields).ReadAsStringAsync(http.RequestAborted));
             request.Body = new MemoryStream(encoded);
             request.ContentType = "application/x-www-form-urlencoded";
