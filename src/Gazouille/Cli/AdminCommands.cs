@@ -183,9 +183,7 @@ public static class AdminCommands
             }
             if (active.Count == 0)
                 db.PartnerGrants.Add(new PartnerGrant { Id = Snowflake.NewId(), TeamId = t.Id, PartnerOrgId = p.Id, GrantedAt = now, Rights = GrantRights.ReadAndReply });
-            var guests = await db.Users.Where(a => a.PartnerOrgId == p.Id).Select(a => a.Id).ToListAsync(ct);
-            var following = await db.TeamFollows.Where(f => f.TeamId == t.Id && guests.Contains(f.AccountId)).Select(f => f.AccountId).ToListAsync(ct);
-            db.TeamFollows.AddRange(guests.Except(following).Select(g => new TeamFollow { TeamId = t.Id, AccountId = g, CreatedAt = now }));
+            await AccountRules.FollowTeamForGuestsAsync(db, t.Id, p.Id, now, ct);
             await db.SaveChangesAsync(ct);
             Console.WriteLine($"Granted: {p.Name} reads and replies in @{t.Handle}'s partner channel.");
             return 0;

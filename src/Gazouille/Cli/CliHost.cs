@@ -26,16 +26,7 @@ public static class CliHost
         services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddGazouilleCore(configuration, data);
-        services.AddIdentityCore<Account>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
-                o.Password.RequiredLength = 10;
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-            })
+        services.AddIdentityCore<Account>(Features.Accounts.AccountRules.ConfigureIdentity)
             .AddEntityFrameworkStores<GazouilleDb>();
         var provider = services.BuildServiceProvider();
         await data.MigrateAsync(provider, ct);

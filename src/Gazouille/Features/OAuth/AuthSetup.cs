@@ -24,20 +24,7 @@ public static class AuthSetup
     {
         services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
 
-        services.AddIdentity<Account, IdentityRole<long>>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
-                o.Password.RequiredLength = 10;
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Lockout.AllowedForNewUsers = true;
-                o.ClaimsIdentity.UserIdClaimType = System.Security.Claims.ClaimTypes.NameIdentifier;
-            })
+        services.AddIdentity<Account, IdentityRole<long>>(Accounts.AccountRules.ConfigureIdentity)
             .AddEntityFrameworkStores<GazouilleDb>()
             .AddDefaultTokenProviders();
 

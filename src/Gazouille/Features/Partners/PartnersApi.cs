@@ -113,9 +113,7 @@ public static class PartnersApi
             GrantedById = http.Viewer().AccountId, ExpiresAt = expires,
         };
         db.PartnerGrants.Add(grant);
-        var guests = await db.Users.Where(a => a.PartnerOrgId == org.Id).Select(a => a.Id).ToListAsync(ct);
-        var following = await db.TeamFollows.Where(f => f.TeamId == team.Id && guests.Contains(f.AccountId)).Select(f => f.AccountId).ToListAsync(ct);
-        db.TeamFollows.AddRange(guests.Except(following).Select(g => new TeamFollow { TeamId = team.Id, AccountId = g, CreatedAt = now }));
+        await AccountRules.FollowTeamForGuestsAsync(db, team.Id, org.Id, now, ct);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok((await ReviewAsync(db, [grant.Id], ct))[0]);
     }
