@@ -58,6 +58,8 @@ public static class GazouilleApp
         services.AddScoped<TeamDirectory>();
         services.AddScoped<StatusRenderer>();
         services.AddScoped<StatusFinder>();
+        services.AddScoped<TimelineReader>();
+        services.AddScoped<StatusInteractions>();
         services.AddScoped<StatusPublisher>();
         services.AddScoped<AudienceResolver>();
         services.AddScoped<Notifier>();

@@ -135,21 +135,16 @@ public static class AccountsApi
             followedBy.Contains(id), false, false, false, false, false, false, false, false, "")).ToList());
     }
 
-    private static async Task<Results<Ok<List<StatusEntity>>, NotFound<ApiError>>> Statuses(string id, HttpContext http, ApiParams p, GazouilleDb db, StatusRenderer renderer, CancellationToken ct)
+    private static async Task<Results<Ok<List<StatusEntity>>, NotFound<ApiError>>> Statuses(string id, HttpContext http, ApiParams p, GazouilleDb db, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var account = await FindVisibleAsync(db, viewer, id, ct);
         if (account is null) return TypedResults.NotFound(ApiError.NotFound);
         if (p.GetBool("pinned") == true || p.GetBool("only_media") == true) return TypedResults.Ok(new List<StatusEntity>());
-        var query = db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(viewer)).Where(s => s.AccountId == account.Id);
-        if (p.GetBool("exclude_replies") == true) query = query.Where(s => s.InReplyToId == null || s.InReplyToAccountId == account.Id);
-        if (p.GetBool("exclude_reblogs") == true) query = query.Where(s => s.ReblogOfId == null);
-        if (p.Get("tagged") is { Length: > 0 } tag)
-        {
-            var t = tag.TrimStart('#').ToLowerInvariant();
-            query = query.Where(s => s.Tags.Any(x => x.Name == t));
-        }
-        return await TimelinesApi.PageAsync(http, p, query, renderer, ct);
+        var query = timelines.Account(viewer, account.Id, p.GetBool("exclude_replies") == true, p.GetBool("exclude_reblogs") == true, p.Get("tagged"));
+        var ids = await timelines.PageAsync(query, PageRequest.From(p), ct);
+        LinkHeader.Set(http, ids.Count == 0 ? null : ids[0], ids.Count == 0 ? null : ids[^1]);
+        return TypedResults.Ok(await renderer.RenderManyAsync(viewer, await renderer.LoadAsync(ids, ct), ct));
     }
 
     private static async Task<Results<Ok<List<AccountEntity>>, NotFound<ApiError>>> Followers(string id, HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, CancellationToken ct) =>
