@@ -42,22 +42,11 @@ public static class AccountsApi
         return TypedResults.Ok(await renderer.RenderAsync(http.Viewer(), me, withSource: true, ct));
     }
 
-    private static async Task<Ok<AccountEntity>> UpdateCredentials(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, AvatarStore avatars, CancellationToken ct)
+    private static async Task<Ok<AccountEntity>> UpdateCredentials(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, ProfileEditor profiles, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var me = await db.Users.FirstAsync(a => a.Id == viewer.AccountId, ct);
-        if (p.Get("display_name") is { } name)
-        {
-            name = name.Trim();
-            if (ProfileText.CheckDisplayName(name) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            me.DisplayName = name;
-        }
-        if (p.Get("note") is { } note)
-        {
-            note = StatusText.NormalizeNewlines(note).Trim();
-            if (ProfileText.CheckBio(note) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            me.Bio = note;
-        }
+        await profiles.ApplyAsync(me, p.Get("display_name"), p.Get("note"), ct);
         if (p.Get("source[language]") is { Length: > 0 } language)
         {
             language = language.Trim().ToLowerInvariant();
@@ -79,14 +68,7 @@ public static class AccountsApi
                 throw ApiException.Unprocessable("Validation failed: guests post to partner channels only");
             me.DefaultAudience = AudienceSpec.Format(spec.Kind, spec.Team, spec.Orgs);
         }
-        string? oldAvatar = null;
-        if (p.GetFile("avatar") is { } file)
-        {
-            oldAvatar = me.AvatarFile;
-            me.AvatarFile = await avatars.SaveAsync(me.Id, file, ct);
-        }
-        await db.SaveChangesAsync(ct);
-        if (oldAvatar is not null) avatars.Delete(oldAvatar);
+        await profiles.SaveAsync(me, p.GetFile("avatar"), ct);
         return TypedResults.Ok(await renderer.RenderAsync(viewer, me, withSource: true, ct));
     }
 
@@ -169,30 +151,17 @@ public static class AccountsApi
         return TypedResults.Ok(await renderer.RenderManyAsync(viewer, rows.Select(r => people[r.Other]).ToList(), ct: ct));
     }
 
-    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Follow(string id, HttpContext http, GazouilleDb db, Notifier notifier, CancellationToken ct)
+    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Follow(string id, HttpContext http, GazouilleDb db, FollowGraph follows, CancellationToken ct)
     {
-        var viewer = http.Viewer();
-        var target = await FindVisibleAsync(db, viewer, id, ct);
+        var target = await FindVisibleAsync(db, http.Viewer(), id, ct);
         if (target is null) return TypedResults.NotFound(ApiError.NotFound);
-        if (target.Id == viewer.AccountId) throw ApiException.Unprocessable("Validation failed: you cannot follow yourself");
-        if (viewer.IsGuest) throw ApiException.Unprocessable("Validation failed: guests follow the team channels shared with them, not people");
-        if (!await db.Follows.AnyAsync(f => f.FollowerId == viewer.AccountId && f.TargetId == target.Id, ct))
-        {
-            db.Follows.Add(new Follow { Id = Snowflake.NewId(), FollowerId = viewer.AccountId, TargetId = target.Id, CreatedAt = DateTimeOffset.UtcNow });
-            await notifier.NotifyAsync(target.Id, viewer.AccountId, "follow", null, ct);
-            try { await db.SaveChangesAsync(ct); } catch (DbUpdateException) { db.ChangeTracker.Clear(); }
-        }
-        var followedBy = await db.Follows.AnyAsync(f => f.FollowerId == target.Id && f.TargetId == viewer.AccountId, ct);
-        return TypedResults.Ok(new RelationshipEntity(Ids.Format(target.Id), true, true, false, [], followedBy, false, false, false, false, false, false, false, false, ""));
+        return TypedResults.Ok(await follows.FollowAsync(http.Viewer(), target.Id, ct));
     }
 
-    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Unfollow(string id, HttpContext http, GazouilleDb db, CancellationToken ct)
+    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Unfollow(string id, HttpContext http, GazouilleDb db, FollowGraph follows, CancellationToken ct)
     {
-        var viewer = http.Viewer();
-        var target = await FindVisibleAsync(db, viewer, id, ct);
+        var target = await FindVisibleAsync(db, http.Viewer(), id, ct);
         if (target is null) return TypedResults.NotFound(ApiError.NotFound);
-        await db.Follows.Where(f => f.FollowerId == viewer.AccountId && f.TargetId == target.Id).ExecuteDeleteAsync(ct);
-        var followedBy = await db.Follows.AnyAsync(f => f.FollowerId == target.Id && f.TargetId == viewer.AccountId, ct);
-        return TypedResults.Ok(new RelationshipEntity(Ids.Format(target.Id), false, false, false, [], followedBy, false, false, false, false, false, false, false, false, ""));
+        return TypedResults.Ok(await follows.UnfollowAsync(http.Viewer(), target.Id, ct));
     }
 }
