@@ -96,7 +96,12 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Fails on any server error or script error seen so far, naming each.</summary>
     public void AssertHealthy() => Assert.True(_problems.IsEmpty, "The page met errors:\n" + string.Join("\n", _problems));
 
-    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A test that failed on something else still shows the server and script errors behind it.
+        if (!_problems.IsEmpty) TestContext.Current.TestOutputHelper?.WriteLine("The page met errors:\n" + string.Join("\n", _problems));
+        await _context.DisposeAsync();
+    }
 }
 
 public sealed record SessionOptions
