@@ -102,6 +102,20 @@ public sealed class WebPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_post_sent_by_htmx_answers_the_compose_box_with_the_error_and_the_text()
+    {
+        await _f.CreateUserAsync("alice");
+        var alice = await WebBrowser.SignInAsync(_f, "alice");
+        var answer = await alice.SubmitWithHtmxAsync("/", "/web/compose", ("status", new string('é', 501)), ("audience", "company"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
+        var doc = HtmlForms.Parse(await answer.Content.ReadAsStringAsync());
+        Assert.Null(doc.QuerySelector("html > body > header"));
+        Assert.Equal(new string('é', 501), doc.QuerySelector("#compose textarea")!.TextContent.TrimStart('\n'));
+        Assert.NotEmpty(doc.QuerySelector("#compose-error")!.TextContent);
+        Assert.Equal(0, await CountStatusesAsync());
+    }
+
+    [Fact]
     public async Task An_audience_the_author_may_not_use_is_refused_with_the_text_kept()
     {
         await _f.CreateUserAsync("alice");
