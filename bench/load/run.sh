@@ -75,12 +75,12 @@ rss_rest=$(rss)
 peak=0
 sample() { while kill -0 "$pid" 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"$out/peak"; sleep 0.5; done; }
 
-# run NAME PATH [script]: fixed-duration wrk run; leaves "rps p50 p99 errors" in $out/NAME.
+# run NAME PATH [script] [connections]: fixed-duration wrk run; leaves "rps p50 p99 errors" in $out/NAME.
 run() {
-  local name=$1 path=$2 script=${3:-bench/load/tokens.lua}
-  echo "== $name: $path (${duration}s, $threads threads, $connections connections)"
+  local name=$1 path=$2 script=${3:-bench/load/tokens.lua} conns=${4:-$connections}
+  echo "== $name: $path (${duration}s, $threads threads, $conns connections)"
   sample & local sampler=$!
-  TOKENS_FILE=$tokens BENCH_PATH=$path wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency -s "$script" "$url" >"$out/$name.txt" || true
+  TOKENS_FILE=$tokens BENCH_PATH=$path wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s --latency -s "$script" "$url" >"$out/$name.txt" || true
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   cat "$out/$name.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors|requests in"
   local rps p50 p99 errors
@@ -95,6 +95,8 @@ run trivial /api/v1/custom_emojis
 run markers /api/v1/markers
 run home "/api/v1/timelines/home?limit=20"
 rss_home=$(cat "$out/peak" 2>/dev/null || rss)
+# The web app's home page, server-rendered, as 50 people reading at once (issue 3); pages accept the same tokens.
+run webhome "/" bench/load/tokens.lua 50
 run publish /api/v1/statuses bench/load/publish.lua
 rss_load=$(cat "$out/peak" 2>/dev/null || rss)
 run trivial2 /api/v1/custom_emojis
@@ -105,6 +107,16 @@ hwm_all=$(hwm)
 read -r t_rps t_p50 t_p99 t_err <"$out/trivial"
 read -r m_rps m_p50 m_p99 m_err <"$out/markers"
 read -r h_rps h_p50 h_p99 h_err <"$out/home"
+read -r w_rps w_p50 w_p99 w_err <"$out/webhome"
+# What a browser downloads for the web app's CSS and JavaScript, compressed as the server sends it.
+asset_bytes() {
+  local enc=$1 total=0 n
+  for f in $(curl -fsS -H "Authorization: Bearer $token1" "$url/" | grep -oE '/assets/[^"]+\.(css|js)\?v=[a-z0-9]+'); do
+    n=$(curl -fsS -H "Accept-Encoding: $enc" "$url$f" | wc -c); total=$((total + n))
+  done
+  echo "$total"
+}
+assets_br=$(asset_bytes br); assets_gz=$(asset_bytes gzip); assets_raw=$(asset_bytes identity)
 read -r p_rps p_p50 p_p99 p_err <"$out/publish"
 read -r t2_rps t2_p50 t2_p99 t2_err <"$out/trivial2"
 ratio() { echo "scale=3; $1 / $2" | bc; }
@@ -125,12 +137,15 @@ Generation: $gen_seconds s (\`admin generate\`, database folder $db_size).
 | trivial: GET /api/v1/custom_emojis (anonymous, static) | $t_rps | $t_p50 | $t_p99 | $t_err | 1 |
 | GET /api/v1/markers (token + viewer, no query) | $m_rps | $m_p50 | $m_p99 | $m_err | $(ratio "$m_rps" "$t_rps") |
 | **GET /api/v1/timelines/home?limit=20** | **$h_rps** | $h_p50 | $h_p99 | $h_err | $(ratio "$h_rps" "$t_rps") |
+| **GET / (web home page, HTML, 50 connections)** | **$w_rps** | $w_p50 | $w_p99 | $w_err | $(ratio "$w_rps" "$t_rps") |
 | **POST /api/v1/statuses** (company, unique text) | **$p_rps** | $p_p50 | $p_p99 | $p_err | $(ratio "$p_rps" "$t_rps") |
 | trivial again, after the others | $t2_rps | $t2_p50 | $t2_p99 | $t2_err | $(ratio "$t2_rps" "$t_rps") |
 
 Server memory (RSS): ${rss_start} MB after start, ${rss_rest} MB at rest after warm-up, ${rss_home} MB peak during the home
 timeline, ${rss_load} MB peak during publishing, ${rss_after} MB at rest afterwards (high-water mark ${hwm_all} MB).
-Goals (issue 2, data set M): home ≥ 2,000 req/s with p99 < 50 ms; publish ≥ 300 posts/s.
+Web app CSS + JavaScript: $assets_raw bytes, $assets_gz gzip, $assets_br Brotli (budget: 100 KB compressed).
+Goals (issue 2, data set M): home ≥ 2,000 req/s with p99 < 50 ms; publish ≥ 300 posts/s. Issue 3: web home page p99 < 50 ms
+under 50 concurrent readers.
 MD
 )
 echo "$report"
