@@ -52,7 +52,16 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.Locator("#login").FillAsync(username);
         await Page.Locator("#password").FillAsync(password ?? LiveServer.Password);
         await Page.Locator("form[action='/auth/sign_in'] button[type=submit]").ClickAsync();
-        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/sign_in", StringComparison.Ordinal));
+        try
+        {
+            await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/sign_in", StringComparison.Ordinal));
+        }
+        catch (TimeoutException)
+        {
+            var said = await Page.Locator("[role=alert]").AllInnerTextsAsync();
+            throw new InvalidOperationException($"Signing in as @{username} stayed on the sign-in page; it said: '{string.Join(" ", said)}'.\n" +
+                $"The page met:\n{string.Join("\n", _problems)}");
+        }
     }
 
     /// <summary>Opens a page; when the browser cannot show it, the failure names the server errors met on the way.</summary>
