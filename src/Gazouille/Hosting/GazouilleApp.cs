@@ -70,6 +70,7 @@ public static class GazouilleApp
         services.AddScoped<NotificationReader>();
         services.AddScoped<FollowGraph>();
         services.AddScoped<ProfileEditor>();
+        services.AddScoped<Features.Mail.MailSender>();
         services.AddScoped<Features.Admin.AccountAdministration>();
         services.AddScoped<StatusPublisher>();
         services.AddScoped<AudienceResolver>();

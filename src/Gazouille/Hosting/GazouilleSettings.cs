@@ -8,6 +8,7 @@ public sealed class GazouilleSettings
     public SignUpSettings SignUp { get; set; } = new();
     public AudienceSettings Audiences { get; set; } = new();
     public MediaSettings Media { get; set; } = new();
+    public MailSettings Mail { get; set; } = new();
 }
 
 public sealed class InstanceSettings
@@ -42,4 +43,16 @@ public sealed class AudienceSettings
 public sealed class MediaSettings
 {
     public int AvatarMaxBytes { get; set; } = 2 * 1024 * 1024;
+}
+
+/// <summary>Outgoing mail (invitations). Without a host, messages are written to the log instead, so a laptop works.</summary>
+public sealed class MailSettings
+{
+    public string? SmtpHost { get; set; }
+    public int SmtpPort { get; set; } = 587;
+    /// <summary>none, starttls (default) or tls (implicit TLS, usually port 465).</summary>
+    public string Security { get; set; } = "starttls";
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "gazouille@localhost";
 }

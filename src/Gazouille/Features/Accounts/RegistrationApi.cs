@@ -2,6 +2,7 @@ using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.OAuth;
+using Gazouille.Features.Mail;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,12 @@ namespace Gazouille.Features.Accounts;
 
 public sealed record TokenEntity(string AccessToken, string TokenType, string Scope, long CreatedAt);
 
-public sealed record InvitationEntity(string Id, string? Email, string? Partner, string CreatedAt, string ExpiresAt, string State, string? Url);
+/// <summary>An invitation; <c>url</c> is given to the inviter unless the link went by mail, <c>mail</c> says what happened to it.</summary>
+public sealed record InvitationEntity(string Id, string? Email, string? Partner, string CreatedAt, string ExpiresAt, string State, string? Url)
+{
+    /// <summary>sent (by SMTP), logged (no SMTP server: the link is in the server log and here), failed (SMTP refused it: use the link here).</summary>
+    public string? Mail { get; init; }
+}
 
 /// <summary>Mastodon's <c>POST /api/v1/accounts</c> and our invitations, under the same sign-up rules as the web page.</summary>
 public static class RegistrationApi
@@ -44,26 +50,63 @@ public static class RegistrationApi
         return TypedResults.Ok(new TokenEntity(token, "Bearer", string.Join(' ', scopes), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     }
 
-    /// <summary>Admins and team leads invite; a partner invitation (admins only here) makes a guest of that organization.</summary>
-    private static async Task<Ok<InvitationEntity>> Invite(HttpContext http, ApiParams p, SignUpPolicy policy, GazouilleDb db, InstanceUrls urls, CancellationToken ct)
+    /// <summary>
+    /// Admins and team leads invite. A partner invitation makes a guest of that organization: admins may invite for any
+    /// organization, a team lead for an organization its team shares its channel with. The link goes by mail when an
+    /// address is given and SMTP is configured; otherwise it is shown to the inviter and written to the log.
+    /// </summary>
+    private static async Task<Ok<InvitationEntity>> Invite(HttpContext http, ApiParams p, SignUpPolicy policy, GazouilleDb db, InstanceUrls urls,
+        MailSender mail, ViewerLoader viewers, ILogger<SignUpPolicy> logger, CancellationToken ct)
     {
         var viewer = http.Viewer();
-        var isLead = await db.TeamMembers.AnyAsync(m => m.AccountId == viewer.AccountId && m.IsLead, ct);
-        if (!viewer.IsAdmin && !isLead) throw ApiException.Forbidden("Only administrators and team leads can invite people");
+        var ledTeams = await db.TeamMembers.Where(m => m.AccountId == viewer.AccountId && m.IsLead).Select(m => m.TeamId).ToListAsync(ct);
+        if (!viewer.IsAdmin && (ledTeams.Count == 0 || !viewer.IsEmployee)) throw ApiException.Forbidden("Only administrators and team leads can invite people");
         var email = p.Get("email")?.Trim();
-        if (email is { Length: > 0 } && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace)))
+        if (email is { Length: > 0 } && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+            || !MimeKit.MailboxAddress.TryParse(email, out _)))
             throw ApiException.Unprocessable("Validation failed: email is not a valid address");
         var days = p.GetInt("expires_in_days") ?? 7;
         if (days is < 1 or > 90) throw ApiException.Unprocessable("Validation failed: expires_in_days must be between 1 and 90");
         long? orgId = null;
+        string? orgName = null;
         if (p.Get("partner") is { Length: > 0 } handle)
         {
-            if (!viewer.IsAdmin) throw ApiException.Forbidden("Only administrators can invite guests of a partner organization");
-            orgId = await db.PartnerOrgs.Where(o => o.Handle == handle.Trim().ToLowerInvariant()).Select(o => (long?)o.Id).FirstOrDefaultAsync(ct)
+            var org = await db.PartnerOrgs.AsNoTracking().Where(o => o.Handle == handle.Trim().ToLowerInvariant()).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(ct)
                 ?? throw ApiException.Unprocessable($"Validation failed: there is no partner organization {handle}");
+            if (!viewer.IsAdmin && !(await viewers.ActiveGrantedTeamsAsync(org.Id, ct)).Intersect(ledTeams).Any())
+                throw ApiException.Forbidden("Team leads invite guests only of the partner organizations their team shares its channel with");
+            (orgId, orgName) = (org.Id, org.Name);
         }
         var (invitation, code) = await policy.InviteAsync(viewer.AccountId, email, orgId, TimeSpan.FromDays(days), ct);
-        return TypedResults.Ok(Render(invitation, p.Get("partner"), DateTimeOffset.UtcNow, $"{urls.Base}/auth/sign_up?invite={Uri.EscapeDataString(code)}"));
+        var link = $"{urls.Base}/auth/sign_up?invite={Uri.EscapeDataString(code)}";
+        string? mailed = null;
+        if (email is { Length: > 0 })
+        {
+            var inviter = await db.Users.AsNoTracking().Where(a => a.Id == viewer.AccountId).Select(a => a.DisplayName.Length > 0 ? a.DisplayName : a.UserName).FirstAsync(ct);
+            var body = $"""
+                {inviter} vous invite sur Gazouille{(orgName is null ? "" : $" en tant qu'invité de {orgName}")}.
+                {inviter} invites you to Gazouille{(orgName is null ? "" : $" as a guest of {orgName}")}.
+
+                {link}
+
+                Ce lien ne sert qu'une fois et expire le {invitation.ExpiresAt:yyyy-MM-dd}. · This link works once and expires on {invitation.ExpiresAt:yyyy-MM-dd}.
+                """;
+            try
+            {
+                mailed = await mail.SendAsync(new OutgoingMail(email, "Invitation à Gazouille · Invitation to Gazouille", body), ct) ? "sent" : "logged";
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The invitation exists; the inviter gets the link instead of an error.
+                logger.LogWarning(e, "The invitation mail to {Email} could not be sent", email);
+                mailed = "failed";
+            }
+        }
+        else
+        {
+            logger.LogInformation("Invitation {Id} created without an e-mail address; its link was shown to the inviter", invitation.Id);
+        }
+        return TypedResults.Ok(Render(invitation, p.Get("partner"), DateTimeOffset.UtcNow, mailed == "sent" ? null : link) with { Mail = mailed });
     }
 
     private static async Task<Ok<List<InvitationEntity>>> List(HttpContext http, GazouilleDb db, CancellationToken ct)
