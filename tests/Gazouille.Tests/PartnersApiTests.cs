@@ -130,4 +130,15 @@ public sealed class PartnersApiTests : IAsyncLifetime
         await (await _employee.GetAsync("/api/v1/gazouille/teams/design/view_as/acme")).ErrorAsync(HttpStatusCode.Forbidden);
         await (await _lead.GetAsync("/api/v1/gazouille/teams/design/view_as/nobody")).NotFoundAsync();
     }
+
+    [Fact]
+    public async Task A_guest_created_after_the_grant_finds_the_channel_on_its_home_timeline()
+    {
+        await _f.CreatePartnerAsync("latecomers");
+        await _f.GrantAsync("design", "latecomers");
+        var (_, emil) = (0L, _employee);
+        var post = (await emil.PostStatusAsync("Pour nos partenaires", "partners:design")).Id();
+        var guest = await GuestAsync("late", "latecomers");
+        Assert.Contains(post, (await guest.GetOkAsync("/api/v1/timelines/home")).Ids());
+    }
 }

@@ -47,6 +47,15 @@ public sealed partial class AccountDirectory(GazouilleDb db, UserManager<Account
         };
         var result = await users.CreateAsync(account, password);
         if (!result.Succeeded) return (null, null, string.Join(" ", result.Errors.Select(e => Explain(e))));
+        if (orgId is { } org)
+        {
+            // A new guest follows the channels already shared with its organization, like the guests there before it.
+            var now = DateTimeOffset.UtcNow;
+            var granted = (await db.PartnerGrants.AsNoTracking().Where(g => g.PartnerOrgId == org && g.RevokedAt == null).Select(g => new { g.TeamId, g.ExpiresAt }).ToListAsync(ct))
+                .Where(g => g.ExpiresAt is null || g.ExpiresAt > now).Select(g => g.TeamId).Distinct();
+            db.TeamFollows.AddRange(granted.Select(t => new TeamFollow { TeamId = t, AccountId = account.Id, CreatedAt = now }));
+            await db.SaveChangesAsync(ct);
+        }
         return (account, password, null);
     }
 

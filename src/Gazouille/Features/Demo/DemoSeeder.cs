@@ -1,6 +1,8 @@
+using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
+using Gazouille.Features.Media;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Teams;
 using Gazouille.Hosting;
@@ -8,8 +10,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Demo;
 
-/// <summary><c>serve --demo</c>: a fictional company (teams, people, a partner, posts in French and English) in an empty instance.</summary>
-public sealed class DemoSeeder(GazouilleDb db, AccountDirectory accounts, TeamDirectory teams, StatusPublisher publisher, ViewerLoader viewers)
+/// <summary>
+/// <c>serve --demo</c>: a fictional company in an empty instance — teams, people with generated avatars, a partner
+/// studio, and a week of posts, replies, favourites and boosts (<see cref="DemoWeek"/>).
+/// </summary>
+public sealed class DemoSeeder(
+    IServiceProvider services, GazouilleDb db, AccountDirectory accounts, TeamDirectory teams, ViewerLoader viewers, AvatarStore avatars, TimeProvider clock)
 {
     public const string Password = "gazouille-demo";
 
@@ -21,25 +27,25 @@ public sealed class DemoSeeder(GazouilleDb db, AccountDirectory accounts, TeamDi
         ("david", "David Moreau", AccountRole.Employee, null),
         ("emma", "Emma Petit", AccountRole.Employee, null),
         ("farid", "Farid Benali", AccountRole.Employee, null),
+        ("hugo", "Hugo Lambert", AccountRole.Employee, null),
+        ("ines", "Inès Garcia", AccountRole.Employee, null),
         ("grace", "Grace Okafor", AccountRole.Employee, "nordlys"),
+        ("jonas", "Jonas Berg", AccountRole.Employee, "nordlys"),
     ];
 
-    private static readonly (string Author, string Text, string Audience)[] Posts =
+    private static readonly (string Team, string User, bool Lead)[] Memberships =
     [
-        ("alice", "Bienvenue sur Gazouille ! Posez vos questions ici, l'équipe #design répond vite. 🐦", "company"),
-        ("chloe", "Nouvelle maquette de l'écran d'accueil prête pour relecture. Vos avis avant jeudi ?", "team:design"),
-        ("david", "The build pipeline is 30% faster since this morning. Thanks @farid for the cache fix! #platform", "company"),
-        ("farid", "Déploiement de la version 2.4 ce soir à 19 h, pas de coupure prévue.", "team:plateforme"),
-        ("emma", "Salon Tech&Co la semaine prochaine : qui vient tenir le stand avec moi ?", "company"),
-        ("chloe", "Nordlys, voici la palette validée pour la campagne d'hiver. Retours bienvenus !", "partners:design"),
-        ("bruno", "Reminder: the Friday demo starts at 4 pm in the atrium. Bring your best screenshots. #demo", "company"),
-        ("david", "Quelqu'un a un bon livre sur la conception d'API à recommander ?", "followers"),
+        ("design", "chloe", true), ("design", "alice", false), ("design", "hugo", false),
+        ("plateforme", "farid", true), ("plateforme", "david", false), ("plateforme", "ines", false),
+        ("ventes", "emma", true), ("ventes", "bruno", false),
     ];
 
     public async Task<bool> SeedAsync(CancellationToken ct)
     {
         if (await db.Users.AnyAsync(ct)) return false;
-        db.PartnerOrgs.Add(new PartnerOrg { Id = Snowflake.NewId(), Handle = "nordlys", Name = "Nordlys Studio", Domains = "nordlys.example", Verified = true, CreatedAt = DateTimeOffset.UtcNow });
+        var now = clock.GetUtcNow();
+        var swT = System.Diagnostics.Stopwatch.StartNew();
+        db.PartnerOrgs.Add(new PartnerOrg { Id = Snowflake.NewId(), Handle = "nordlys", Name = "Nordlys Studio", Domains = "nordlys.example", Verified = true, CreatedAt = now });
         await db.SaveChangesAsync(ct);
 
         var ids = new Dictionary<string, long>();
@@ -48,35 +54,114 @@ public sealed class DemoSeeder(GazouilleDb db, AccountDirectory accounts, TeamDi
             var domain = partner is null ? "gazouille.example" : "nordlys.example";
             var (account, _, error) = await accounts.CreateAsync(new NewAccount(user, $"{user}@{domain}", name, role, partner, Password), ct);
             ids[user] = account?.Id ?? throw new InvalidOperationException(error);
+            var avatar = await SaveIdenticonAsync(account.Id, user, ct);
+            // The company existed before this week: people joined a few months ago.
+            await db.Users.Where(a => a.Id == account.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.AvatarFile, avatar).SetProperty(a => a.CreatedAt, now.AddDays(-90)), ct);
         }
 
+        Console.Error.WriteLine($"TIMING people {swT.ElapsedMilliseconds}"); swT.Restart();
         await teams.CreateAsync("design", "Design", "Interfaces, marque et recherche utilisateur.", ct);
         await teams.CreateAsync("plateforme", "Plateforme", "Infrastructure, CI et outils internes.", ct);
         await teams.CreateAsync("ventes", "Ventes", "Relations clients et partenaires.", ct);
-        foreach (var (team, user, lead) in new[] { ("design", "chloe", true), ("design", "alice", false), ("plateforme", "farid", true), ("plateforme", "david", false), ("ventes", "emma", true), ("ventes", "bruno", false) })
+        foreach (var (team, user, lead) in Memberships)
             await teams.AddMemberAsync(team, user, lead, ct);
 
         var design = await db.Teams.FirstAsync(t => t.Handle == "design", ct);
         var nordlys = await db.PartnerOrgs.FirstAsync(o => o.Handle == "nordlys", ct);
-        db.PartnerGrants.Add(new PartnerGrant { Id = Snowflake.NewId(), TeamId = design.Id, PartnerOrgId = nordlys.Id, GrantedAt = DateTimeOffset.UtcNow, Rights = GrantRights.ReadAndReply });
-        db.TeamFollows.Add(new TeamFollow { TeamId = design.Id, AccountId = ids["grace"], CreatedAt = DateTimeOffset.UtcNow });
-        foreach (var follower in new[] { "alice", "bruno", "chloe", "david", "emma", "farid" })
-            foreach (var target in new[] { "alice", "bruno", "chloe", "david", "emma", "farid" }.Where(t => t != follower))
-                db.Follows.Add(new Follow { Id = Snowflake.NewId(), FollowerId = ids[follower], TargetId = ids[target], CreatedAt = DateTimeOffset.UtcNow });
+        db.PartnerGrants.Add(new PartnerGrant { Id = Snowflake.NewId(), TeamId = design.Id, PartnerOrgId = nordlys.Id, GrantedAt = now.AddDays(-30), Rights = GrantRights.ReadAndReply });
+        await AccountRules.FollowTeamForGuestsAsync(db, design.Id, nordlys.Id, now, ct);
+        var employees = People.Where(p => p.Partner is null).Select(p => ids[p.User]).ToArray();
+        foreach (var follower in employees)
+            foreach (var target in employees.Where(t => t != follower))
+                db.Follows.Add(new Follow { Id = Snowflake.NewId(), FollowerId = follower, TargetId = target, CreatedAt = now.AddDays(-60) });
         await db.SaveChangesAsync(ct);
 
-        Status? partnerPost = null;
-        foreach (var (author, text, audience) in Posts)
-        {
-            var viewer = await viewers.LoadAsync(ids[author], ct) ?? throw new InvalidOperationException("demo author missing");
-            var status = await publisher.CreateAsync(viewer, new NewStatus(text, null, false, null, null, audience, null, null), ct);
-            if (audience.StartsWith("partners:", StringComparison.Ordinal)) partnerPost = status;
-        }
-        if (partnerPost is not null)
-        {
-            var grace = await viewers.LoadAsync(ids["grace"], ct) ?? throw new InvalidOperationException("demo guest missing");
-            await publisher.CreateAsync(grace, new NewStatus("Merci @chloe, les teintes froides marchent très bien avec nos visuels.", null, false, "fr", partnerPost.Id, null, null, null), ct);
-        }
+        // One transaction for the week: a commit per post and per like would cost most of the seeding time on SQLite.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        Console.Error.WriteLine($"TIMING teams {swT.ElapsedMilliseconds}"); swT.Restart();
+        await PlayWeekAsync(ids, now, ct);
+        Console.Error.WriteLine($"TIMING week {swT.ElapsedMilliseconds}"); swT.Restart();
+        await transaction.CommitAsync(ct);
         return true;
+    }
+
+    private async Task<string> SaveIdenticonAsync(long accountId, string username, CancellationToken ct)
+    {
+        var png = AvatarGenerator.Identicon(username);
+        using var stream = new MemoryStream(png);
+        return await avatars.SaveAsync(accountId, new FormFile(stream, 0, png.Length, "avatar", $"{username}.png"), ct);
+    }
+
+    /// <summary>
+    /// Posts, favourites and boosts happen in the order of their moments, each through the product's own services on a
+    /// clock set to that moment: audiences, mentions and notifications follow the usual rules, and ids sort by time.
+    /// </summary>
+    private async Task PlayWeekAsync(Dictionary<string, long> ids, DateTimeOffset now, CancellationToken ct)
+    {
+        var week = new DemoClock();
+        var publisher = ActivatorUtilities.CreateInstance<StatusPublisher>(services, week);
+        var interactions = ActivatorUtilities.CreateInstance<StatusInteractions>(services, week);
+        var viewerOf = new Dictionary<string, Viewer>();
+        foreach (var (user, id) in ids)
+            viewerOf[user] = await viewers.LoadAsync(id, ct) ?? throw new InvalidOperationException($"demo person {user} missing");
+
+        var posted = new Dictionary<int, Status>();
+        foreach (var (at, index, user, isBoost) in Schedule(now))
+        {
+            week.Now = at;
+            var post = DemoWeek.Posts[index];
+            try
+            {
+                if (user is null)
+                {
+                    var parent = post.ReplyTo is null ? null : (long?)posted[Array.FindIndex(DemoWeek.Posts, p => p.Key == post.ReplyTo)].Id;
+                    posted[index] = await publisher.CreateAsync(viewerOf[post.Author], new NewStatus(post.Text, null, false, post.Language, parent, post.Audience, null, null), ct);
+                }
+                else if (isBoost)
+                {
+                    await interactions.ReblogAsync(viewerOf[user], Ids.Format(posted[index].Id), ct);
+                }
+                else
+                {
+                    await interactions.FavouriteAsync(viewerOf[user], Ids.Format(posted[index].Id), ct);
+                }
+                db.ChangeTracker.Clear();
+            }
+            catch (ApiException e)
+            {
+                // The week is written by hand: say which line breaks a rule (e.g. a like from someone who cannot read the post).
+                throw new InvalidOperationException($"Demo week, post {index} by {post.Author}{(user is null ? "" : $", {(isBoost ? "boost" : "like")} by {user}")}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The moment of every post (no user) and of every favourite or boost (its user), oldest first. Day 7 is today; if
+    /// its last moment is not yet past, the whole week moves back so that everything happened before <paramref name="now"/>.
+    /// </summary>
+    private static List<(DateTimeOffset At, int Post, string? User, bool Boost)> Schedule(DateTimeOffset now)
+    {
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var events = new List<(DateTimeOffset At, int Post, string? User, bool Boost)>();
+        for (var i = 0; i < DemoWeek.Posts.Length; i++)
+        {
+            var post = DemoWeek.Posts[i];
+            var at = today.AddDays(post.Day - 7) + TimeSpan.Parse(post.Time, System.Globalization.CultureInfo.InvariantCulture);
+            events.Add((at, i, null, false));
+            var likes = post.Likes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var k = 0; k < likes.Length; k++) events.Add((at.AddMinutes(3 + 7 * k), i, likes[k], false));
+            var boosts = post.Boosts.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var k = 0; k < boosts.Length; k++) events.Add((at.AddMinutes(5 + 11 * k), i, boosts[k], true));
+        }
+        var latest = events.Max(e => e.At);
+        var shift = latest > now.AddMinutes(-5) ? latest - now.AddMinutes(-5) : TimeSpan.Zero;
+        return events.Select(e => (e.At - shift, e.Post, e.User, e.Boost)).OrderBy(e => e.Item1).ThenBy(e => e.User is null ? 0 : 1).ToList();
+    }
+
+    private sealed class DemoClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

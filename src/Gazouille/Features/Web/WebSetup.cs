@@ -26,6 +26,7 @@ public static class WebSetup
             o.Conventions.AddPageRoute("/Timelines/Timeline", "/tags/{tag}");
             o.Conventions.AllowAnonymousToPage("/Web/Language");
             o.Conventions.AllowAnonymousToPage("/OAuth/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Accounts/SignUp");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -42,6 +43,7 @@ public static class WebSetup
         services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
         services.AddSingleton<WebAssets>();
         services.AddScoped<WebSession>();
+        services.AddScoped<TeamNames>();
         return services;
     }
 
