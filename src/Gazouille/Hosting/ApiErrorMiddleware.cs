@@ -20,7 +20,7 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         }
         catch (ApiException e) when (!http.Response.HasStarted)
         {
-            await WriteAsync(http, e.Status, e.Message);
+            await WriteAsync(http, e.Status, e.Message, e.Extra);
         }
         catch (BadHttpRequestException e) when (!http.Response.HasStarted)
         {
@@ -39,10 +39,13 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         }
     }
 
-    private static Task WriteAsync(HttpContext http, int status, string message)
+    private static Task WriteAsync(HttpContext http, int status, string message, IReadOnlyDictionary<string, object?>? extra = null)
     {
         http.Response.Clear();
         http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(new ApiError(message), http.RequestAborted);
+        if (extra is null) return http.Response.WriteAsJsonAsync(new ApiError(message), http.RequestAborted);
+        var body = new Dictionary<string, object?> { ["error"] = message };
+        foreach (var (key, value) in extra) body[key] = value;
+        return http.Response.WriteAsJsonAsync(body, http.RequestAborted);
     }
 }

@@ -8,6 +8,7 @@ public sealed class GazouilleSettings
     public SignUpSettings SignUp { get; set; } = new();
     public AudienceSettings Audiences { get; set; } = new();
     public MediaSettings Media { get; set; } = new();
+    public LeakGuardSettings LeakGuard { get; set; } = new();
 }
 
 public sealed class InstanceSettings
@@ -42,4 +43,12 @@ public sealed class AudienceSettings
 public sealed class MediaSettings
 {
     public int AvatarMaxBytes { get; set; } = 2 * 1024 * 1024;
+}
+
+public sealed class LeakGuardSettings
+{
+    /// <summary>How often a node looks for a policy version saved by another node (or the CLI).</summary>
+    public double PolicyRefreshSeconds { get; set; } = 5;
+    /// <summary>Longest justification accepted with <c>leak_guard_override</c>.</summary>
+    public int OverrideMaxLength { get; set; } = 500;
 }

@@ -1,6 +1,7 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Media;
 using Gazouille.Features.Notifications;
 using Gazouille.Features.OAuth;
@@ -42,22 +43,26 @@ public static class AccountsApi
         return TypedResults.Ok(await renderer.RenderAsync(http.Viewer(), me, withSource: true, ct));
     }
 
-    private static async Task<Ok<AccountEntity>> UpdateCredentials(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, AvatarStore avatars, CancellationToken ct)
+    private static async Task<Ok<AccountEntity>> UpdateCredentials(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, AvatarStore avatars, LeakGate guard, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var me = await db.Users.FirstAsync(a => a.Id == viewer.AccountId, ct);
+        var justification = guard.ValidateOverride(p.Get("leak_guard_override"));
+        // Profiles are read by partners' guests: the Leak Guard judges a changed name or bio before anything is saved.
         if (p.Get("display_name") is { } name)
         {
             name = name.Trim();
             if (ProfileText.CheckDisplayName(name) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            me.DisplayName = name;
+            if (name != me.DisplayName) await guard.CheckProfileTextAsync(me.Id, null, "display_name", name, justification, $"account:{me.Id}", ct);
         }
         if (p.Get("note") is { } note)
         {
             note = StatusText.NormalizeNewlines(note).Trim();
             if (ProfileText.CheckBio(note) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            me.Bio = note;
+            if (note != me.Bio) await guard.CheckProfileTextAsync(me.Id, null, "note", note, justification, $"account:{me.Id}", ct);
         }
+        if (p.Get("display_name") is { } newName) me.DisplayName = newName.Trim();
+        if (p.Get("note") is { } newNote) me.Bio = StatusText.NormalizeNewlines(newNote).Trim();
         if (p.Get("source[language]") is { Length: > 0 } language)
         {
             language = language.Trim().ToLowerInvariant();

@@ -14,7 +14,8 @@ public sealed record NotificationEntity(string Id, string Type, string CreatedAt
 
 public static class NotificationsApi
 {
-    private static readonly string[] KnownTypes = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report"];
+    private static readonly string[] KnownTypes = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report",
+        Moderation.HeldPosts.RejectedNotification, Moderation.HeldPosts.ApprovedNotification, Moderation.HeldPosts.EditRequestedNotification];
 
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
@@ -26,11 +27,14 @@ public static class NotificationsApi
         return group;
     }
 
-    /// <summary>The viewer's notifications whose status (if any) and author the viewer may still see (I1 at read time).</summary>
+    /// <summary>
+    /// The viewer's notifications whose status (if any) and author the viewer may still see (I1 at read time). The
+    /// viewer's own held or rejected posts count as visible: that is how a moderator's decision reaches their author.
+    /// </summary>
     private static IQueryable<Notification> Visible(GazouilleDb db, Viewer viewer)
     {
         var me = viewer.AccountId;
-        var statuses = db.Statuses.Where(Visibility.StatusesVisibleTo(viewer));
+        var statuses = db.Statuses.Where(Visibility.StatusesVisibleToAuthorIncluded(viewer with { Role = AccountRole.Employee }));
         var accounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
         return db.Notifications.AsNoTracking().Where(n => n.AccountId == me
             && (n.StatusId == null || statuses.Any(s => s.Id == n.StatusId))

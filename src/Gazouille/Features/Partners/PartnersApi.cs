@@ -4,6 +4,7 @@ using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
+using Gazouille.Features.Audit;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Statuses;
 using Gazouille.Hosting;
@@ -32,9 +33,9 @@ public static class PartnersApi
         group.MapGet("/grants", AccessReview).RequireScope("read:accounts");
         group.MapPost("/grants", Grant).RequireScope("write:accounts");
         group.MapDelete("/grants/{id}", Revoke).RequireScope("write:accounts");
-        group.MapPost("/accounts/{id}/suspend", (string id, HttpContext http, GazouilleDb db, CancellationToken ct) => SetSuspended(id, true, http, db, ct))
+        group.MapPost("/accounts/{id}/suspend", (string id, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct) => SetSuspended(id, true, http, db, audit, ct))
             .RequireScope("write:accounts");
-        group.MapPost("/accounts/{id}/unsuspend", (string id, HttpContext http, GazouilleDb db, CancellationToken ct) => SetSuspended(id, false, http, db, ct))
+        group.MapPost("/accounts/{id}/unsuspend", (string id, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct) => SetSuspended(id, false, http, db, audit, ct))
             .RequireScope("write:accounts");
         app.MapGet("/api/v1/gazouille/teams/{handle}/view_as/{partner}", ViewAs).WithTags("Partners").RequireScope("read:statuses");
         return group;
@@ -65,7 +66,10 @@ public static class PartnersApi
     private static PartnerEntity Render(PartnerOrg o, int guests) =>
         new(Ids.Format(o.Id), o.Handle, o.Name, o.Domains.Split(',', StringSplitOptions.RemoveEmptyEntries), o.Verified, guests);
 
-    private static async Task<Ok<PartnerEntity>> CreatePartner(HttpContext http, ApiParams p, GazouilleDb db, CancellationToken ct)
+    private static async Task<string> ActorAsync(HttpContext http, GazouilleDb db, CancellationToken ct) =>
+        "@" + await db.Users.AsNoTracking().Where(a => a.Id == http.Viewer().AccountId).Select(a => a.UserName).FirstAsync(ct);
+
+    private static async Task<Ok<PartnerEntity>> CreatePartner(HttpContext http, ApiParams p, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         RequireAdmin(http);
         var handle = (p.Get("handle") ?? "").Trim().ToLowerInvariant();
@@ -79,11 +83,11 @@ public static class PartnersApi
         if (await db.PartnerOrgs.AnyAsync(o => o.Handle == handle, ct)) throw ApiException.Unprocessable($"Validation failed: a partner organization {handle} already exists");
         var org = new PartnerOrg { Id = Snowflake.NewId(), Handle = handle, Name = name, Domains = string.Join(',', domains), CreatedAt = DateTimeOffset.UtcNow };
         db.PartnerOrgs.Add(org);
-        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), "partner.create", $"partner:{handle}", new { name, domains }, ct);
         return TypedResults.Ok(Render(org, 0));
     }
 
-    private static async Task<Ok<GrantEntity>> Grant(HttpContext http, ApiParams p, GazouilleDb db, CancellationToken ct)
+    private static async Task<Ok<GrantEntity>> Grant(HttpContext http, ApiParams p, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         var teamHandle = (p.Get("team") ?? "").Trim().ToLowerInvariant();
         var team = await db.Teams.FirstOrDefaultAsync(t => t.Handle == teamHandle, ct) ?? throw ApiException.Unprocessable($"Validation failed: there is no team {teamHandle}");
@@ -105,6 +109,7 @@ public static class PartnersApi
         }
         var now = DateTimeOffset.UtcNow;
         // A new grant replaces the active one, so rights and expiry are always what was last decided.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.PartnerGrants.Where(g => g.TeamId == team.Id && g.PartnerOrgId == org.Id && g.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(g => g.RevokedAt, now), ct);
         var grant = new PartnerGrant
@@ -114,18 +119,21 @@ public static class PartnersApi
         };
         db.PartnerGrants.Add(grant);
         await AccountRules.FollowTeamForGuestsAsync(db, team.Id, org.Id, now, ct);
-        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), "partner.grant", $"team:{team.Handle}/partner:{org.Handle}",
+            new { grant = grant.Id, rights = p.Get("rights") ?? "read_reply", expires_at = expires }, ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok((await ReviewAsync(db, [grant.Id], ct))[0]);
     }
 
-    private static async Task<Results<NoContent, NotFound<ApiError>>> Revoke(string id, HttpContext http, GazouilleDb db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound<ApiError>>> Revoke(string id, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         if (!Ids.TryParse(id, out var gid)) return TypedResults.NotFound(ApiError.NotFound);
         var grant = await db.PartnerGrants.FirstOrDefaultAsync(g => g.Id == gid && g.RevokedAt == null, ct);
         if (grant is null) return TypedResults.NotFound(ApiError.NotFound);
         await RequireAdminOrLeadAsync(http, db, grant.TeamId, ct);
         grant.RevokedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
+        var names = await db.PartnerGrants.Where(g => g.Id == gid).Select(g => new { Team = g.Team!.Handle, Partner = g.PartnerOrg!.Handle }).FirstAsync(ct);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), "partner.revoke", $"team:{names.Team}/partner:{names.Partner}", new { grant = grant.Id }, ct);
         return TypedResults.NoContent();
     }
 
@@ -180,12 +188,16 @@ public static class PartnersApi
     }
 
     /// <summary>Suspension ends every session and token at once: each request reloads the account (see ViewerMiddleware).</summary>
-    private static async Task<Results<NoContent, NotFound<ApiError>>> SetSuspended(string id, bool suspended, HttpContext http, GazouilleDb db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound<ApiError>>> SetSuspended(string id, bool suspended, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         RequireAdmin(http);
         if (!Ids.TryParse(id, out var aid) || aid == http.Viewer().AccountId) return TypedResults.NotFound(ApiError.NotFound);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Users.Where(a => a.Id == aid).ExecuteUpdateAsync(u => u.SetProperty(a => a.Suspended, suspended), ct);
-        return changed == 0 ? TypedResults.NotFound(ApiError.NotFound) : TypedResults.NoContent();
+        if (changed == 0) return TypedResults.NotFound(ApiError.NotFound);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), suspended ? "account.suspend" : "account.unsuspend", $"account:{aid}", new { }, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>The team's channels exactly as a guest of <paramref name="partner"/> would see them now.</summary>
