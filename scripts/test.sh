@@ -51,5 +51,32 @@ else
   if [ "$compat" -ne 0 ]; then status=1; fi
 fi
 
+# Browser: the web app in Debian's Chromium driven by Playwright (tests/Gazouille.BrowserTests), after the server tests so
+# the browser never competes with them for the CPU. Screenshots are kept in artifacts/screenshots.
+echo "== Running browser tests (tests/Gazouille.BrowserTests)"
+if ! command -v chromium >/dev/null; then
+  echo "Installing Debian's chromium for the browser tests"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$log" 2>&1 || tail -20 "$log"
+fi
+if ! command -v npm >/dev/null || ! (cd tests/Gazouille.BrowserTests && npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1); then
+  cat "$log"
+  echo "npm ci failed in tests/Gazouille.BrowserTests (axe-core); the accessibility tests will say so."
+fi
+rm -rf artifacts/screenshots && mkdir -p artifacts/screenshots
+# Without chromium the suite fails, each test saying why: a browser suite that skipped would pass having tested nothing.
+GAZOUILLE_CHROMIUM="$(command -v chromium || true)" GAZOUILLE_SCREENSHOTS="$PWD/artifacts/screenshots" \
+  dotnet tests/Gazouille.BrowserTests/bin/Release/net10.0/Gazouille.BrowserTests.dll -noColor 2>&1 | tee "$log"
+browser=${PIPESTATUS[0]}
+# xUnit's own runner ends with "Total: N, Errors: N, Failed: N, Skipped: N, Not Run: N, Time: …".
+summary=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+' "$log" | tail -1)
+btotal=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"${summary:-Total: 0}")
+bfail=$(( $(sed -E 's/.*Errors: ([0-9]+), Failed: ([0-9]+).*/\1 + \2/' <<<"${summary:-Errors: 0, Failed: 0}") ))
+bskip=$(( $(sed -E 's/.*Skipped: ([0-9]+), Not Run: ([0-9]+).*/\1 + \2/' <<<"${summary:-Skipped: 0, Not Run: 0}") ))
+bpass=$((btotal - bfail - bskip)); [ "$bpass" -lt 0 ] && bpass=0
+if { [ "$browser" -ne 0 ] || [ "$btotal" -eq 0 ]; } && [ "$bfail" -eq 0 ]; then bfail=1; browser=1; fi
+passed=$((passed + bpass)); failed=$((failed + bfail))
+if [ "$browser" -ne 0 ]; then status=1; fi
+
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -41,12 +41,6 @@ public sealed partial class OAuthTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _f.DisposeAsync();
 
-    [GeneratedRegex("""<input type="hidden" name="([^"]*)" value="([^"]*)">""")]
-    private static partial Regex HiddenInput();
-
-    private static List<KeyValuePair<string, string>> HiddenFields(string html) =>
-        HiddenInput().Matches(html).Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
-
     private HttpClient Browser() =>
         new(new CookieJar(_f.Server.CreateHandler())) { BaseAddress = new Uri("http://localhost/") };
 
@@ -76,7 +70,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
 
         var signInPage = await browser.GetAsync(signInUrl);
         Assert.Equal(HttpStatusCode.OK, signInPage.StatusCode);
-        var fields = HiddenFields(await signInPage.Content.ReadAsStringAsync());
+        var fields = HtmlForms.HiddenFields(await signInPage.Content.ReadAsStringAsync(), "/auth/sign_in");
         fields.Add(KeyValuePair.Create("login", "alice"));
         fields.Add(KeyValuePair.Create("password", "correct horse battery"));
         var signedIn = await browser.PostAsync("/auth/sign_in", new FormUrlEncodedContent(fields));
@@ -86,7 +80,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
         var consentHtml = await consent.Content.ReadAsStringAsync();
         Assert.True(consent.StatusCode == HttpStatusCode.OK, consentHtml);
         Assert.Contains("Test app", consentHtml, StringComparison.Ordinal);
-        var approve = HiddenFields(consentHtml);
+        var approve = HtmlForms.HiddenFields(consentHtml, "/oauth/authorize");
         approve.Add(KeyValuePair.Create("decision", "approve"));
         return await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
     }
@@ -185,7 +179,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
     {
         var browser = Browser();
         var page = await browser.GetAsync("/auth/sign_in?returnUrl=%2F");
-        var fields = HiddenFields(await page.Content.ReadAsStringAsync());
+        var fields = HtmlForms.HiddenFields(await page.Content.ReadAsStringAsync(), "/auth/sign_in");
         fields.Add(KeyValuePair.Create("login", "alice"));
         fields.Add(KeyValuePair.Create("password", "wrong"));
         var answer = await browser.PostAsync("/auth/sign_in", new FormUrlEncodedContent(fields));

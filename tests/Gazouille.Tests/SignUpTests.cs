@@ -16,9 +16,6 @@ public sealed partial class SignUpTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _f.DisposeAsync();
 
-    [GeneratedRegex("""<input type="hidden" name="([^"]*)" value="([^"]*)">""")]
-    private static partial Regex HiddenInput();
-
     private static HttpContent Register(string username, string email, string? invite = null) =>
         JsonContent.Create(new Dictionary<string, string?> { ["username"] = username, ["email"] = email, ["password"] = "long enough password", ["agreement"] = "true", ["invite_code"] = invite });
 
@@ -89,7 +86,7 @@ public sealed partial class SignUpTests : IAsyncLifetime
     {
         var browser = new HttpClient(new CookieJar(_f.Server.CreateHandler())) { BaseAddress = new Uri("http://localhost/") };
         var page = await (await browser.GetAsync("/auth/sign_up")).Content.ReadAsStringAsync();
-        var fields = HiddenInput().Matches(page).Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+        var fields = HtmlForms.HiddenFields(page, "/auth/sign_up");
 
         var bad = new List<KeyValuePair<string, string>>(fields)
         {

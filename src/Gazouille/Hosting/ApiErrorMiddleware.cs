@@ -20,7 +20,8 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         }
         catch (ApiException e) when (!http.Response.HasStarted)
         {
-            await WriteAsync(http, e.Status, e.Message, e.Extra);
+            if (IsApi(http.Request)) await WriteAsync(http, e.Status, e.Message, e.Extra);
+            else await WritePageAsync(http, e.Status, e.Status == StatusCodes.Status404NotFound ? null : e.Message);
         }
         catch (BadHttpRequestException e) when (!http.Response.HasStarted)
         {
@@ -37,6 +38,18 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
             logger.LogError(e, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
             await WriteAsync(http, StatusCodes.Status500InternalServerError, "Something went wrong on our side; nothing was saved. Please try again.");
         }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            logger.LogError(e, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+            await WritePageAsync(http, StatusCodes.Status500InternalServerError, null);
+        }
+    }
+
+    private static Task WritePageAsync(HttpContext http, int status, string? message)
+    {
+        http.Response.Clear();
+        http.Response.StatusCode = status;
+        return Features.Web.WebErrorPage.WriteAsync(http, message);
     }
 
     private static Task WriteAsync(HttpContext http, int status, string message, IReadOnlyDictionary<string, object?>? extra = null)

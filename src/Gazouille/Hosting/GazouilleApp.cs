@@ -12,6 +12,7 @@ using Gazouille.Features.Partners;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Teams;
 using Gazouille.Features.Timelines;
+using Gazouille.Features.Web;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
@@ -28,12 +29,15 @@ public static class GazouilleApp
         {
             Args = [.. args ?? [], "--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
+            // Razor Pages are found in this assembly even when a test host starts the app.
+            ApplicationName = typeof(GazouilleApp).Assembly.GetName().Name,
         });
         builder.Configuration.AddJsonFile(Path.Combine(data.DataDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddGazouilleCore(builder.Configuration, data);
         builder.Services.AddGazouilleAuth();
+        builder.Services.AddGazouilleWeb();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOpenApi("gazouille");
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "gazouille_csrf");
@@ -51,6 +55,7 @@ public static class GazouilleApp
     {
         services.Configure<GazouilleSettings>(configuration.GetSection("Gazouille"));
         services.AddSingleton(data);
+        services.AddHttpContextAccessor();
         services.AddSingleton(TimeProvider.System);
         services.AddDbContext<GazouilleDb>(data.Configure);
         services.AddScoped<ViewerLoader>();
@@ -61,6 +66,14 @@ public static class GazouilleApp
         services.AddScoped<TeamDirectory>();
         services.AddScoped<StatusRenderer>();
         services.AddScoped<StatusFinder>();
+        services.AddScoped<TimelineReader>();
+        services.AddScoped<StatusInteractions>();
+        services.AddScoped<AudienceChoices>();
+        services.AddScoped<ComposeBox>();
+        services.AddScoped<NotificationReader>();
+        services.AddScoped<FollowGraph>();
+        services.AddScoped<ProfileEditor>();
+        services.AddScoped<Features.Admin.AccountAdministration>();
         services.AddScoped<StatusPublisher>();
         services.AddScoped<AudienceResolver>();
         services.AddScoped<Notifier>();
@@ -91,6 +104,8 @@ public static class GazouilleApp
                     415 => "Send parameters as JSON, a form or the query string",
                     _ => "The request could not be handled",
                 }));
+            else if (http.Response.ContentLength is null && string.IsNullOrEmpty(http.Response.ContentType))
+                await WebErrorPage.WriteAsync(http);
         });
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -99,6 +114,7 @@ public static class GazouilleApp
             ServeUnknownFileTypes = false,
             OnPrepareResponse = ctx => ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff",
         });
+        app.UseGazouilleWebAssets();
         app.UseMiddleware<OAuthFormBody>();
         app.UseAuthentication();
         app.UseMiddleware<ViewerMiddleware>();
@@ -109,7 +125,6 @@ public static class GazouilleApp
         app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json").AddDocument("gazouille"));
         app.MapGet("/avatars/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
         app.MapGet("/headers/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
-        app.MapGet("/", () => Results.Redirect("/api/docs")).ExcludeFromDescription();
 
         app.MapSignInPages();
         app.MapSignUpPages();
@@ -126,6 +141,7 @@ public static class GazouilleApp
         app.MapLeakGuardApi();
         app.MapModerationApi();
         app.MapAuditApi();
+        app.MapGazouilleWeb();
         return app;
     }
 }

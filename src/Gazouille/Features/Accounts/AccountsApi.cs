@@ -43,26 +43,11 @@ public static class AccountsApi
         return TypedResults.Ok(await renderer.RenderAsync(http.Viewer(), me, withSource: true, ct));
     }
 
-    private static async Task<Ok<AccountEntity>> UpdateCredentials(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, AvatarStore avatars, LeakGate guard, CancellationToken ct)
+    private static async Task<Ok<AccountEntity>> UpdateCredentials(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, ProfileEditor profiles, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var me = await db.Users.FirstAsync(a => a.Id == viewer.AccountId, ct);
-        var justification = guard.ValidateOverride(p.Get("leak_guard_override"));
-        // Profiles are read by partners' guests: the Leak Guard judges a changed name or bio before anything is saved.
-        if (p.Get("display_name") is { } name)
-        {
-            name = name.Trim();
-            if (ProfileText.CheckDisplayName(name) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            if (name != me.DisplayName) await guard.CheckProfileTextAsync(me.Id, null, "display_name", name, justification, $"account:{me.Id}", ct);
-        }
-        if (p.Get("note") is { } note)
-        {
-            note = StatusText.NormalizeNewlines(note).Trim();
-            if (ProfileText.CheckBio(note) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            if (note != me.Bio) await guard.CheckProfileTextAsync(me.Id, null, "note", note, justification, $"account:{me.Id}", ct);
-        }
-        if (p.Get("display_name") is { } newName) me.DisplayName = newName.Trim();
-        if (p.Get("note") is { } newNote) me.Bio = StatusText.NormalizeNewlines(newNote).Trim();
+        await profiles.ApplyAsync(me, p.Get("display_name"), p.Get("note"), p.Get("leak_guard_override"), ct);
         if (p.Get("source[language]") is { Length: > 0 } language)
         {
             language = language.Trim().ToLowerInvariant();
@@ -84,14 +69,7 @@ public static class AccountsApi
                 throw ApiException.Unprocessable("Validation failed: guests post to partner channels only");
             me.DefaultAudience = AudienceSpec.Format(spec.Kind, spec.Team, spec.Orgs);
         }
-        string? oldAvatar = null;
-        if (p.GetFile("avatar") is { } file)
-        {
-            oldAvatar = me.AvatarFile;
-            me.AvatarFile = await avatars.SaveAsync(me.Id, file, ct);
-        }
-        await db.SaveChangesAsync(ct);
-        if (oldAvatar is not null) avatars.Delete(oldAvatar);
+        await profiles.SaveAsync(me, p.GetFile("avatar"), ct);
         return TypedResults.Ok(await renderer.RenderAsync(viewer, me, withSource: true, ct));
     }
 
@@ -140,21 +118,16 @@ public static class AccountsApi
             followedBy.Contains(id), false, false, false, false, false, false, false, false, "")).ToList());
     }
 
-    private static async Task<Results<Ok<List<StatusEntity>>, NotFound<ApiError>>> Statuses(string id, HttpContext http, ApiParams p, GazouilleDb db, StatusRenderer renderer, CancellationToken ct)
+    private static async Task<Results<Ok<List<StatusEntity>>, NotFound<ApiError>>> Statuses(string id, HttpContext http, ApiParams p, GazouilleDb db, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var account = await FindVisibleAsync(db, viewer, id, ct);
         if (account is null) return TypedResults.NotFound(ApiError.NotFound);
         if (p.GetBool("pinned") == true || p.GetBool("only_media") == true) return TypedResults.Ok(new List<StatusEntity>());
-        var query = db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(viewer)).Where(s => s.AccountId == account.Id);
-        if (p.GetBool("exclude_replies") == true) query = query.Where(s => s.InReplyToId == null || s.InReplyToAccountId == account.Id);
-        if (p.GetBool("exclude_reblogs") == true) query = query.Where(s => s.ReblogOfId == null);
-        if (p.Get("tagged") is { Length: > 0 } tag)
-        {
-            var t = tag.TrimStart('#').ToLowerInvariant();
-            query = query.Where(s => s.Tags.Any(x => x.Name == t));
-        }
-        return await TimelinesApi.PageAsync(http, p, query, renderer, ct);
+        var query = timelines.Account(viewer, account.Id, p.GetBool("exclude_replies") == true, p.GetBool("exclude_reblogs") == true, p.Get("tagged"));
+        var ids = await timelines.PageAsync(query, PageRequest.From(p), ct);
+        LinkHeader.Set(http, ids.Count == 0 ? null : ids[0], ids.Count == 0 ? null : ids[^1]);
+        return TypedResults.Ok(await renderer.RenderManyAsync(viewer, await renderer.LoadAsync(ids, ct), ct));
     }
 
     private static async Task<Results<Ok<List<AccountEntity>>, NotFound<ApiError>>> Followers(string id, HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, CancellationToken ct) =>
@@ -179,30 +152,17 @@ public static class AccountsApi
         return TypedResults.Ok(await renderer.RenderManyAsync(viewer, rows.Select(r => people[r.Other]).ToList(), ct: ct));
     }
 
-    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Follow(string id, HttpContext http, GazouilleDb db, Notifier notifier, CancellationToken ct)
+    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Follow(string id, HttpContext http, GazouilleDb db, FollowGraph follows, CancellationToken ct)
     {
-        var viewer = http.Viewer();
-        var target = await FindVisibleAsync(db, viewer, id, ct);
+        var target = await FindVisibleAsync(db, http.Viewer(), id, ct);
         if (target is null) return TypedResults.NotFound(ApiError.NotFound);
-        if (target.Id == viewer.AccountId) throw ApiException.Unprocessable("Validation failed: you cannot follow yourself");
-        if (viewer.IsGuest) throw ApiException.Unprocessable("Validation failed: guests follow the team channels shared with them, not people");
-        if (!await db.Follows.AnyAsync(f => f.FollowerId == viewer.AccountId && f.TargetId == target.Id, ct))
-        {
-            db.Follows.Add(new Follow { Id = Snowflake.NewId(), FollowerId = viewer.AccountId, TargetId = target.Id, CreatedAt = DateTimeOffset.UtcNow });
-            await notifier.NotifyAsync(target.Id, viewer.AccountId, "follow", null, ct);
-            try { await db.SaveChangesAsync(ct); } catch (DbUpdateException) { db.ChangeTracker.Clear(); }
-        }
-        var followedBy = await db.Follows.AnyAsync(f => f.FollowerId == target.Id && f.TargetId == viewer.AccountId, ct);
-        return TypedResults.Ok(new RelationshipEntity(Ids.Format(target.Id), true, true, false, [], followedBy, false, false, false, false, false, false, false, false, ""));
+        return TypedResults.Ok(await follows.FollowAsync(http.Viewer(), target.Id, ct));
     }
 
-    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Unfollow(string id, HttpContext http, GazouilleDb db, CancellationToken ct)
+    private static async Task<Results<Ok<RelationshipEntity>, NotFound<ApiError>>> Unfollow(string id, HttpContext http, GazouilleDb db, FollowGraph follows, CancellationToken ct)
     {
-        var viewer = http.Viewer();
-        var target = await FindVisibleAsync(db, viewer, id, ct);
+        var target = await FindVisibleAsync(db, http.Viewer(), id, ct);
         if (target is null) return TypedResults.NotFound(ApiError.NotFound);
-        await db.Follows.Where(f => f.FollowerId == viewer.AccountId && f.TargetId == target.Id).ExecuteDeleteAsync(ct);
-        var followedBy = await db.Follows.AnyAsync(f => f.FollowerId == target.Id && f.TargetId == viewer.AccountId, ct);
-        return TypedResults.Ok(new RelationshipEntity(Ids.Format(target.Id), false, false, false, [], followedBy, false, false, false, false, false, false, false, false, ""));
+        return TypedResults.Ok(await follows.UnfollowAsync(http.Viewer(), target.Id, ct));
     }
 }

@@ -27,24 +27,10 @@ public static class NotificationsApi
         return group;
     }
 
-    /// <summary>
-    /// The viewer's notifications whose status (if any) and author the viewer may still see (I1 at read time). The
-    /// viewer's own held or rejected posts count as visible: that is how a moderator's decision reaches their author.
-    /// </summary>
-    private static IQueryable<Notification> Visible(GazouilleDb db, Viewer viewer)
-    {
-        var me = viewer.AccountId;
-        var statuses = db.Statuses.Where(Visibility.StatusesVisibleToAuthorIncluded(viewer with { Role = AccountRole.Employee }));
-        var accounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
-        return db.Notifications.AsNoTracking().Where(n => n.AccountId == me
-            && (n.StatusId == null || statuses.Any(s => s.Id == n.StatusId))
-            && accounts.Any(a => a.Id == n.FromAccountId));
-    }
-
-    private static async Task<Ok<List<NotificationEntity>>> List(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer accounts, StatusRenderer statuses, CancellationToken ct)
+    private static async Task<Ok<List<NotificationEntity>>> List(HttpContext http, ApiParams p, NotificationReader notifications, CancellationToken ct)
     {
         var viewer = http.Viewer();
-        var query = Visible(db, viewer);
+        var query = notifications.Visible(viewer);
         var types = p.GetAll("types").Where(KnownTypes.Contains).ToArray();
         if (p.GetAll("types").Count > 0) query = query.Where(n => types.Contains(n.Type));
         var excluded = p.GetAll("exclude_types").ToArray();
@@ -53,15 +39,15 @@ public static class NotificationsApi
         var page = PageRequest.From(p, 40, 80);
         var rows = await page.ApplyAsync(query, n => n.Id, q => q.ToListAsync(ct));
         LinkHeader.Set(http, rows.FirstOrDefault()?.Id, rows.LastOrDefault()?.Id);
-        return TypedResults.Ok(await RenderAsync(viewer, rows, db, accounts, statuses, ct));
+        return TypedResults.Ok(await notifications.RenderAsync(viewer, rows, ct));
     }
 
-    private static async Task<Results<Ok<NotificationEntity>, NotFound<ApiError>>> Get(string id, HttpContext http, GazouilleDb db, AccountRenderer accounts, StatusRenderer statuses, CancellationToken ct)
+    private static async Task<Results<Ok<NotificationEntity>, NotFound<ApiError>>> Get(string id, HttpContext http, NotificationReader notifications, CancellationToken ct)
     {
         if (!Ids.TryParse(id, out var nid)) return TypedResults.NotFound(ApiError.NotFound);
-        var row = await Visible(db, http.Viewer()).FirstOrDefaultAsync(n => n.Id == nid, ct);
+        var row = await notifications.Visible(http.Viewer()).FirstOrDefaultAsync(n => n.Id == nid, ct);
         if (row is null) return TypedResults.NotFound(ApiError.NotFound);
-        return TypedResults.Ok((await RenderAsync(http.Viewer(), [row], db, accounts, statuses, ct))[0]);
+        return TypedResults.Ok((await notifications.RenderAsync(http.Viewer(), [row], ct))[0]);
     }
 
     private static async Task<Ok<object>> Clear(HttpContext http, GazouilleDb db, CancellationToken ct)
@@ -77,18 +63,5 @@ public static class NotificationsApi
         if (!Ids.TryParse(id, out var nid)) return TypedResults.NotFound(ApiError.NotFound);
         var deleted = await db.Notifications.Where(n => n.AccountId == me && n.Id == nid).ExecuteDeleteAsync(ct);
         return deleted == 0 ? TypedResults.NotFound(ApiError.NotFound) : TypedResults.Ok<object>(new { });
-    }
-
-    private static async Task<List<NotificationEntity>> RenderAsync(Viewer viewer, List<Notification> rows, GazouilleDb db, AccountRenderer accounts, StatusRenderer statuses, CancellationToken ct)
-    {
-        var fromIds = rows.Select(r => r.FromAccountId).Distinct().ToList();
-        var people = await db.Users.AsNoTracking().Where(a => fromIds.Contains(a.Id)).ToListAsync(ct);
-        var renderedPeople = (await accounts.RenderManyAsync(viewer, people, ct: ct)).ToDictionary(a => a.Id);
-        var statusIds = rows.Where(r => r.StatusId is not null).Select(r => r.StatusId!.Value).Distinct().ToList();
-        var renderedStatuses = (await statuses.RenderManyAsync(viewer, await statuses.LoadAsync(statusIds, ct), ct)).ToDictionary(s => s.Id);
-        return rows.Select(r => new NotificationEntity(
-            Ids.Format(r.Id), r.Type, AccountRenderer.Iso(r.CreatedAt), $"ungrouped-{r.Id}",
-            renderedPeople[Ids.Format(r.FromAccountId)],
-            r.StatusId is { } sid ? renderedStatuses.GetValueOrDefault(Ids.Format(sid)) : null)).ToList();
     }
 }

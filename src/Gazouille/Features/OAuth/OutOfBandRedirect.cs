@@ -34,7 +34,7 @@ public sealed class OutOfBandRedirect : IOpenIddictServerHandler<ApplyAuthorizat
             : $"<h1>Autorisation refusée · Authorization denied</h1><p>{HtmlEncoder.Default.Encode(error ?? "")}</p>";
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync(Web.HtmlPage.Render("Gazouille", body, "fr"));
+        await http.Response.WriteAsync(global::Gazouille.Web.HtmlPage.Render("Gazouille", body, "fr"));
         context.HandleRequest();
     }
 }

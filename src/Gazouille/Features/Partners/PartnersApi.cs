@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Gazouille.Api;
 using Gazouille.Data;
+using Gazouille.Features.Admin;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
 using Gazouille.Features.Audit;
@@ -33,9 +34,9 @@ public static class PartnersApi
         group.MapGet("/grants", AccessReview).RequireScope("read:accounts");
         group.MapPost("/grants", Grant).RequireScope("write:accounts");
         group.MapDelete("/grants/{id}", Revoke).RequireScope("write:accounts");
-        group.MapPost("/accounts/{id}/suspend", (string id, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct) => SetSuspended(id, true, http, db, audit, ct))
+        group.MapPost("/accounts/{id}/suspend", (string id, HttpContext http, AccountAdministration admin, CancellationToken ct) => SetSuspended(id, true, http, admin, ct))
             .RequireScope("write:accounts");
-        group.MapPost("/accounts/{id}/unsuspend", (string id, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct) => SetSuspended(id, false, http, db, audit, ct))
+        group.MapPost("/accounts/{id}/unsuspend", (string id, HttpContext http, AccountAdministration admin, CancellationToken ct) => SetSuspended(id, false, http, admin, ct))
             .RequireScope("write:accounts");
         app.MapGet("/api/v1/gazouille/teams/{handle}/view_as/{partner}", ViewAs).WithTags("Partners").RequireScope("read:statuses");
         return group;
@@ -188,15 +189,11 @@ public static class PartnersApi
     }
 
     /// <summary>Suspension ends every session and token at once: each request reloads the account (see ViewerMiddleware).</summary>
-    private static async Task<Results<NoContent, NotFound<ApiError>>> SetSuspended(string id, bool suspended, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound<ApiError>>> SetSuspended(string id, bool suspended, HttpContext http, AccountAdministration admin, CancellationToken ct)
     {
-        RequireAdmin(http);
+        if (!http.Viewer().IsAdmin) throw ApiException.Forbidden("Only administrators can do this");
         if (!Ids.TryParse(id, out var aid) || aid == http.Viewer().AccountId) return TypedResults.NotFound(ApiError.NotFound);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var changed = await db.Users.Where(a => a.Id == aid).ExecuteUpdateAsync(u => u.SetProperty(a => a.Suspended, suspended), ct);
-        if (changed == 0) return TypedResults.NotFound(ApiError.NotFound);
-        await audit.AppendAsync(await ActorAsync(http, db, ct), suspended ? "account.suspend" : "account.unsuspend", $"account:{aid}", new { }, ct);
-        await tx.CommitAsync(ct);
+        await admin.SetSuspendedAsync(http.Viewer(), aid, suspended, ct);
         return TypedResults.NoContent();
     }
 

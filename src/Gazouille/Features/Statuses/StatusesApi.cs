@@ -72,36 +72,13 @@ public static class StatusesApi
         return TypedResults.Ok(rendered);
     }
 
-    private static async Task<Results<Ok<ContextEntity>, NotFound<ApiError>>> GetContext(string id, HttpContext http, StatusFinder finder, GazouilleDb db, StatusRenderer renderer, CancellationToken ct)
+    private static async Task<Results<Ok<ContextEntity>, NotFound<ApiError>>> GetContext(string id, HttpContext http, StatusFinder finder, StatusRenderer renderer, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var status = await finder.FindVisibleAsync(viewer, id, ct);
         if (status is null) return TypedResults.NotFound(ApiError.NotFound);
 
-        var thread = await db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(viewer))
-            .Where(s => s.ThreadId == status.ThreadId && s.ReblogOfId == null)
-            .OrderBy(s => s.Id).Take(4000).Select(s => new { s.Id, s.InReplyToId }).ToListAsync(ct);
-        var parentOf = thread.ToDictionary(s => s.Id, s => s.InReplyToId);
-
-        var ancestors = new List<long>();
-        var cursor = status.InReplyToId;
-        while (cursor is { } c && parentOf.TryGetValue(c, out var up) && ancestors.Count < 1000)
-        {
-            ancestors.Insert(0, c);
-            cursor = up;
-        }
-        var children = thread.Where(s => s.InReplyToId is not null).ToLookup(s => s.InReplyToId!.Value, s => s.Id);
-        var descendants = new List<long>();
-        void Walk(long parent)
-        {
-            foreach (var child in children[parent])
-            {
-                descendants.Add(child);
-                if (descendants.Count < 4000) Walk(child);
-            }
-        }
-        Walk(status.Id);
-
+        var (ancestors, descendants) = await finder.ContextAsync(viewer, status, ct);
         var loaded = await renderer.LoadAsync([.. ancestors, .. descendants], ct);
         var rendered = (await renderer.RenderManyAsync(viewer, loaded, ct)).ToDictionary(s => s.Id);
         return TypedResults.Ok(new ContextEntity(
@@ -143,5 +120,35 @@ public sealed class StatusFinder(GazouilleDb db, StatusRenderer renderer)
         if (!visible) return null;
         var loaded = await renderer.LoadAsync([id], ct);
         return loaded.FirstOrDefault();
+    }
+
+    /// <summary>The ids of the visible ancestors (oldest first) and descendants (depth first) of a status in its thread.</summary>
+    public async Task<(List<long> Ancestors, List<long> Descendants)> ContextAsync(Viewer viewer, Status status, CancellationToken ct)
+    {
+        var thread = await db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(viewer))
+            .Where(s => s.ThreadId == status.ThreadId && s.ReblogOfId == null)
+            .OrderBy(s => s.Id).Take(4000).Select(s => new { s.Id, s.InReplyToId }).ToListAsync(ct);
+        var parentOf = thread.ToDictionary(s => s.Id, s => s.InReplyToId);
+
+        var ancestors = new List<long>();
+        var cursor = status.InReplyToId;
+        while (cursor is { } c && parentOf.TryGetValue(c, out var up) && ancestors.Count < 1000)
+        {
+            ancestors.Insert(0, c);
+            cursor = up;
+        }
+        var children = thread.Where(s => s.InReplyToId is not null).ToLookup(s => s.InReplyToId!.Value, s => s.Id);
+        var descendants = new List<long>();
+        void Walk(long parent)
+        {
+            foreach (var child in children[parent])
+            {
+                descendants.Add(child);
+                if (descendants.Count < 4000) Walk(child);
+            }
+        }
+        Walk(status.Id);
+
+        return (ancestors, descendants);
     }
 }

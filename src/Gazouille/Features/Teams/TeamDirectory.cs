@@ -1,14 +1,51 @@
+using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Statuses;
+using Gazouille.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Teams;
 
 /// <summary>Creates teams and memberships with the same checks for the CLI, the API and the demo.</summary>
-public sealed class TeamDirectory(GazouilleDb db, LeakGate guard)
+public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate guard)
 {
+    /// <summary>The teams a viewer may know of: all for employees, the granted ones for a guest.</summary>
+    public IQueryable<Team> Visible(Viewer viewer)
+    {
+        var granted = viewer.GrantedTeamIds;
+        return viewer.IsEmployee ? db.Teams.AsNoTracking() : db.Teams.AsNoTracking().Where(t => granted.Contains(t.Id));
+    }
+
+    public async Task<List<TeamEntity>> RenderAsync(Viewer viewer, List<Team> teams, CancellationToken ct)
+    {
+        var ids = teams.Select(t => t.Id).ToList();
+        var counts = await db.TeamMembers.Where(m => ids.Contains(m.TeamId)).GroupBy(m => m.TeamId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var me = viewer.AccountId;
+        var leads = await db.TeamMembers.Where(m => m.AccountId == me && m.IsLead && ids.Contains(m.TeamId)).Select(m => m.TeamId).ToListAsync(ct);
+        return teams.Select(t => new TeamEntity(Ids.Format(t.Id), t.Handle, t.Name, t.Description, urls.Team(t.Handle), counts.GetValueOrDefault(t.Id),
+            viewer.TeamIds.Contains(t.Id), leads.Contains(t.Id), viewer.FollowedTeamIds.Contains(t.Id))).ToList();
+    }
+
+    /// <summary>Follows a team the viewer may see (checked by the caller); its posts join the viewer's home timeline.</summary>
+    public async Task<TeamEntity> FollowAsync(Viewer viewer, Team team, CancellationToken ct)
+    {
+        if (!await db.TeamFollows.AnyAsync(f => f.TeamId == team.Id && f.AccountId == viewer.AccountId, ct))
+        {
+            db.TeamFollows.Add(new TeamFollow { TeamId = team.Id, AccountId = viewer.AccountId, CreatedAt = DateTimeOffset.UtcNow });
+            try { await db.SaveChangesAsync(ct); } catch (DbUpdateException) { db.ChangeTracker.Clear(); }
+        }
+        return (await RenderAsync(viewer with { FollowedTeamIds = [.. viewer.FollowedTeamIds, team.Id] }, [team], ct))[0];
+    }
+
+    public async Task<TeamEntity> UnfollowAsync(Viewer viewer, Team team, CancellationToken ct)
+    {
+        await db.TeamFollows.Where(f => f.TeamId == team.Id && f.AccountId == viewer.AccountId).ExecuteDeleteAsync(ct);
+        return (await RenderAsync(viewer with { FollowedTeamIds = viewer.FollowedTeamIds.Where(t => t != team.Id).ToArray() }, [team], ct))[0];
+    }
+
     public async Task<(Team? Team, string? Error)> CreateAsync(string handle, string name, string? description, CancellationToken ct = default)
     {
         handle = handle.Trim().ToLowerInvariant();

@@ -1,0 +1,112 @@
+using Gazouille.Api;
+using Gazouille.Data;
+using Gazouille.Data.Entities;
+using Gazouille.Features.Teams;
+using Gazouille.Features.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Gazouille.Features.Admin;
+
+/// <summary>The basic admin area: people (roles, suspension) and teams (create, add members). Administrators only.</summary>
+public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, TeamDirectory teams, IStringLocalizer<WebText> t) : WebPageModel
+{
+    public const int PageSize = 50;
+
+    public sealed record Row(long Id, string Username, string DisplayName, string Email, AccountRole Role, bool Suspended, string? Partner);
+    public sealed record TeamRow(string Handle, string Name, int Members);
+
+    [FromQuery] public string? Q { get; set; }
+    [FromQuery] public string? After { get; set; }
+    public List<Row> People { get; private set; } = [];
+    public List<TeamRow> TeamList { get; private set; } = [];
+    public string? NextUrl { get; private set; }
+    [TempData] public string? Message { get; set; }
+    public string? Error { get; private set; }
+    public string NewTeamHandle { get; private set; } = "";
+    public string NewTeamName { get; private set; } = "";
+
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        if (!Viewer.IsAdmin) context.Result = NotFound();
+    }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            var q = Q.Trim().ToUpperInvariant();
+            query = query.Where(a => a.NormalizedUserName!.Contains(q) || a.NormalizedEmail!.Contains(q) || a.DisplayName.ToUpper().Contains(q));
+        }
+        if (!string.IsNullOrEmpty(After)) query = query.Where(a => string.Compare(a.NormalizedUserName, After.ToUpperInvariant()) > 0);
+        People = await query.OrderBy(a => a.NormalizedUserName).Take(PageSize)
+            .Select(a => new Row(a.Id, a.UserName!, a.DisplayName, a.Email ?? "", a.Role, a.Suspended,
+                a.PartnerOrgId == null ? null : db.PartnerOrgs.Where(o => o.Id == a.PartnerOrgId).Select(o => o.Name).FirstOrDefault()))
+            .ToListAsync(ct);
+        if (People.Count == PageSize) NextUrl = $"/admin?q={Uri.EscapeDataString(Q ?? "")}&after={Uri.EscapeDataString(People[^1].Username)}";
+        TeamList = await db.Teams.AsNoTracking().OrderBy(x => x.Handle).Take(500).Select(x => new TeamRow(x.Handle, x.Name, x.Members.Count)).ToListAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRoleAsync([FromForm] long id, [FromForm] string? role, CancellationToken ct)
+    {
+        if (!Enum.TryParse<AccountRole>(role, ignoreCase: true, out var r) || !Enum.IsDefined(r))
+            return await FailAsync(t["Choose employee, moderator or administrator."], ct);
+        return await RunAsync(() => accounts.SetRoleAsync(Viewer, id, r, ct), t["Role changed."], ct);
+    }
+
+    public Task<IActionResult> OnPostSuspendAsync([FromForm] long id, CancellationToken ct) =>
+        RunAsync(() => accounts.SetSuspendedAsync(Viewer, id, true, ct), t["Account suspended: its sessions and tokens stop working now."], ct);
+
+    public Task<IActionResult> OnPostUnsuspendAsync([FromForm] long id, CancellationToken ct) =>
+        RunAsync(() => accounts.SetSuspendedAsync(Viewer, id, false, ct), t["Account reactivated."], ct);
+
+    public async Task<IActionResult> OnPostCreateTeamAsync([FromForm] string? handle, [FromForm] string? name, CancellationToken ct)
+    {
+        var (_, error) = await teams.CreateAsync((handle ?? "").Trim(), (name ?? "").Trim(), null, ct);
+        if (error is not null)
+        {
+            (NewTeamHandle, NewTeamName) = (handle ?? "", name ?? "");
+            return await FailAsync(error, ct);
+        }
+        Message = t["Team created."];
+        return LocalRedirect("/admin");
+    }
+
+    public async Task<IActionResult> OnPostAddMemberAsync([FromForm] string? team, [FromForm] string? username, [FromForm] bool lead, CancellationToken ct)
+    {
+        var error = await teams.AddMemberAsync((team ?? "").Trim(), (username ?? "").Trim().TrimStart('@'), lead, ct);
+        if (error is not null) return await FailAsync(error, ct);
+        Message = t["Member added."];
+        return LocalRedirect("/admin");
+    }
+
+    private async Task<IActionResult> RunAsync(Func<Task> action, string done, CancellationToken ct)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ApiException e) when (e.Status != StatusCodes.Status404NotFound)
+        {
+            return await FailAsync(e.Message.StartsWith("Validation failed: ", StringComparison.Ordinal) ? e.Message["Validation failed: ".Length..] : e.Message, ct);
+        }
+        catch (ApiException)
+        {
+            return NotFound();
+        }
+        Message = done;
+        return LocalRedirect("/admin");
+    }
+
+    private async Task<IActionResult> FailAsync(string error, CancellationToken ct)
+    {
+        Error = error;
+        await LoadAsync(ct);
+        Response.StatusCode = 422;
+        return Page();
+    }
+}

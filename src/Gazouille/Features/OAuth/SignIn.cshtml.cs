@@ -1,0 +1,40 @@
+using Gazouille.Data.Entities;
+using Gazouille.Features.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Gazouille.Features.OAuth;
+
+/// <summary>Sign-in for the web app and the OAuth flow; a failed attempt says why without saying which part was wrong.</summary>
+public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Account> users, IStringLocalizer<WebText> t) : WebPageModel
+{
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    [BindProperty] public string Login { get; set; } = "";
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync([FromForm] string? password)
+    {
+        Login = (Login ?? "").Trim();
+        var account = Login.Length is 0 or > 256 ? null
+            : Login.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(Login) : await users.FindByNameAsync(Login);
+        if (account is null || account.Suspended) return Fail(t["Wrong username or password."]);
+        var result = await signIn.PasswordSignInAsync(account, password ?? "", isPersistent: true, lockoutOnFailure: true);
+        if (result.IsLockedOut) return Fail(t["Too many attempts: this account is locked for 15 minutes."]);
+        if (!result.Succeeded) return Fail(t["Wrong username or password."]);
+        if (WebSetup.SupportedCulture(account.Language) is { } language) WebSetup.RememberCulture(Response, language);
+        return LocalRedirect(IsLocal(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    private PageResult Fail(string error)
+    {
+        Error = error;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}

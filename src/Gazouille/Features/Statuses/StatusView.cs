@@ -1,0 +1,9 @@
+namespace Gazouille.Features.Statuses;
+
+/// <summary>A post as a page shows it: the rendered status, whether it is the one the page is about, whether in its thread.</summary>
+public sealed record StatusView(StatusEntity Status, bool Focused = false, bool InThread = false);
+
+/// <summary>The compose box: who may read, what was typed (kept on error), what it answers.</summary>
+public sealed record ComposeView(
+    IReadOnlyList<AudienceChoice> Choices, string Selected, string Text = "", string? Error = null,
+    StatusEntity? InReplyTo = null, int MaxLength = 500, string? SpoilerText = null);

@@ -1,0 +1,75 @@
+using Gazouille.Api;
+using Gazouille.Data;
+using Gazouille.Features.Statuses;
+using Gazouille.Features.Teams;
+using Gazouille.Features.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gazouille.Features.Timelines;
+
+/// <summary>Home, company, public, hashtag, bookmarks and favourites: one page over <see cref="TimelineReader"/>.</summary>
+public sealed class TimelineModel(TimelineReader timelines, StatusRenderer renderer, ComposeBox compose, TeamDirectory teams) : WebPageModel
+{
+    public const int PageSize = 20;
+
+    [FromRoute] public string? Kind { get; set; }
+    [FromRoute] public string? Tag { get; set; }
+    [FromQuery(Name = "max_id")] public string? MaxId { get; set; }
+
+    public List<StatusEntity> Statuses { get; private set; } = [];
+    public string? OlderUrl { get; private set; }
+    public string? NewPostsUrl { get; private set; }
+    public ComposeView? Compose { get; private set; }
+    public List<TeamEntity> SuggestedTeams { get; private set; } = [];
+    public string Name => Tag is not null ? "tag" : Kind ?? "home";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (Tag is not null && (Tag.Length > 100 || Tag.Any(char.IsControl))) return NotFound();
+        if (Name == "company" && Viewer.IsGuest) return NotFound();
+        var page = new PageRequest(ParseId(MaxId), null, null, PageSize);
+        List<long> ids;
+        string? cursorOf = null;
+        switch (Name)
+        {
+            case "home": ids = await timelines.HomeAsync(Viewer, page, ct); break;
+            case "company": ids = await timelines.PageAsync(timelines.Company(Viewer), page, ct); break;
+            case "public": ids = await timelines.PageAsync(timelines.Public(Viewer), page, ct); break;
+            case "tag": ids = await timelines.PageAsync(timelines.Tag(Viewer, Tag!), page, ct); break;
+            default:
+                var rows = Name == "bookmarks" ? await timelines.BookmarksAsync(Viewer, page, ct) : await timelines.FavouritesAsync(Viewer, page, ct);
+                ids = rows.Select(r => r.StatusId).ToList();
+                cursorOf = rows.Count == PageSize ? Ids.Format(rows[^1].Id) : null;
+                break;
+        }
+        Statuses = await renderer.RenderManyAsync(Viewer, await renderer.LoadAsync(ids, ct), ct);
+        var older = cursorOf ?? (ids.Count == PageSize ? Ids.Format(ids[^1]) : null);
+        if (older is not null) OlderUrl = $"{Request.Path}?max_id={older}";
+        if (Name is "home" or "company" or "public" or "tag" && MaxId is null)
+        {
+            Compose = await compose.NewAsync(Viewer, text: Tag is null ? "" : $" #{Tag}", ct: ct);
+            if (Name == "home")
+                NewPostsUrl = $"/?handler=new&since_id={(ids.Count > 0 ? Ids.Format(ids[0]) : "0")}";
+        }
+        if (Name == "home" && Statuses.Count == 0 && MaxId is null)
+        {
+            // A newcomer is shown whom to follow: its own teams first.
+            var followed = Viewer.FollowedTeamIds;
+            var mine = Viewer.TeamIds;
+            SuggestedTeams = await teams.RenderAsync(Viewer, await teams.Visible(Viewer).Where(t => !followed.Contains(t.Id))
+                .OrderByDescending(t => mine.Contains(t.Id)).ThenBy(t => t.Name).Take(8).ToListAsync(ct), ct);
+        }
+        return Page();
+    }
+
+    /// <summary>The "N new posts" banner, polled by the home page; never moves what is on screen.</summary>
+    public async Task<IActionResult> OnGetNewAsync([FromQuery(Name = "since_id")] string? sinceId, CancellationToken ct)
+    {
+        var since = ParseId(sinceId) ?? 0;
+        var count = await timelines.CountNewerInHomeAsync(Viewer, since, 99, ct);
+        return Partial("/Features/Timelines/_NewPosts.cshtml", count);
+    }
+
+    private static long? ParseId(string? raw) => Ids.TryParse(raw, out var id) ? id : null;
+}

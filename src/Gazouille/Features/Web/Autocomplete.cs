@@ -1,0 +1,44 @@
+using Gazouille.Data;
+using Gazouille.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gazouille.Features.Web;
+
+/// <summary>Suggestions for the compose box: people and teams after @, hashtags after #, only what the author may see.</summary>
+public static class Autocomplete
+{
+    public sealed record Suggestion(string Value, string Label);
+
+    public static IEndpointRouteBuilder MapAutocomplete(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/web/autocomplete", SuggestAsync).RequireAuthorization().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> SuggestAsync(HttpContext http, GazouilleDb db, string? q, CancellationToken ct)
+    {
+        var viewer = http.Viewer();
+        if (!viewer.IsSignedIn || q is not { Length: >= 2 and <= 32 } || (q[0] != '@' && q[0] != '#')) return Results.Ok(Array.Empty<Suggestion>());
+        var term = q[1..].ToLowerInvariant();
+        if (term.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '.' or '-'))) return Results.Ok(Array.Empty<Suggestion>());
+        if (q[0] == '#')
+        {
+            // Only tags of posts the author may read, from the last 90 days: a tag can itself be confidential.
+            var since = Snowflake.MinIdAt(DateTimeOffset.UtcNow.AddDays(-90));
+            var visible = db.Statuses.Where(Visibility.StatusesVisibleTo(viewer)).Where(s => s.Id > since).Select(s => s.Id);
+            var tags = await db.StatusTags.Where(t => t.Name.StartsWith(term) && visible.Contains(t.StatusId)).GroupBy(t => t.Name)
+                .OrderByDescending(g => g.Count()).Select(g => g.Key).Take(8).ToListAsync(ct);
+            return Results.Ok(tags.Select(t => new Suggestion("#" + t, "#" + t)));
+        }
+        var upper = term.ToUpperInvariant();
+        var people = await db.Users.AsNoTracking().Where(Visibility.AccountsVisibleTo(viewer))
+            .Where(a => a.NormalizedUserName!.StartsWith(upper) || a.DisplayName.ToLower().StartsWith(term))
+            .OrderBy(a => a.UserName).Take(6).Select(a => new { a.UserName, a.DisplayName }).ToListAsync(ct);
+        var granted = viewer.GrantedTeamIds;
+        var teams = await db.Teams.AsNoTracking().Where(t => viewer.IsEmployee || granted.Contains(t.Id))
+            .Where(t => t.Handle.StartsWith(term) || t.Name.ToLower().StartsWith(term)).OrderBy(t => t.Handle).Take(4)
+            .Select(t => new { t.Handle, t.Name }).ToListAsync(ct);
+        return Results.Ok(people.Select(p => new Suggestion("@" + p.UserName, string.IsNullOrWhiteSpace(p.DisplayName) ? "@" + p.UserName : $"{p.DisplayName} (@{p.UserName})"))
+            .Concat(teams.Select(t => new Suggestion("@" + t.Handle, $"{t.Name} (@{t.Handle})"))));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Humanizer;
+using Microsoft.Extensions.Localization;
+
+namespace Gazouille.Features.Web;
+
+/// <summary>How things read on a page, in the reader's language.</summary>
+public static class Display
+{
+    /// <summary>"il y a 5 minutes" / "5 minutes ago"; the exact date goes in the title.</summary>
+    public static string Relative(string iso, TimeProvider clock)
+    {
+        if (!DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return iso;
+        return at.Humanize(clock.GetUtcNow(), CultureInfo.CurrentUICulture);
+    }
+
+    public static string Full(string iso) =>
+        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToLocalTime().ToString("f", CultureInfo.CurrentCulture) : iso;
+
+    public static string Number(int n) => n.ToString("N0", CultureInfo.CurrentCulture);
+
+    /// <summary>The audience of a post as a short badge: "Équipe design", "Toute l'entreprise", "Partenaires · design".</summary>
+    public static string AudienceBadge(string audience, IStringLocalizer t)
+    {
+        var parts = audience.Split(':');
+        return parts[0] switch
+        {
+            "direct" => t["Audience.Direct.Badge"],
+            "followers" => t["Audience.Followers.Badge"],
+            "team" when parts.Length > 1 => t["Audience.Team.Badge", parts[1]],
+            "partners" when parts.Length > 1 => t["Audience.Partners.Badge", parts[1]],
+            "company" => t["Audience.Company.Badge"],
+            "public" => t["Audience.Public.Badge"],
+            _ => audience,
+        };
+    }
+
+    /// <summary>A choice in the compose picker, saying in words who will read.</summary>
+    public static string AudienceChoice(Statuses.AudienceChoice c, IStringLocalizer t) => c.Kind switch
+    {
+        Data.Entities.AudienceKind.Direct => t["Audience.Direct.Choice"],
+        Data.Entities.AudienceKind.Followers => t["Audience.Followers.Choice", Number(c.Readers)],
+        Data.Entities.AudienceKind.Team => t["Audience.Team.Choice", c.TeamName ?? "", Number(c.Readers)],
+        Data.Entities.AudienceKind.Partners => t["Audience.Partners.Choice", c.TeamName ?? "", string.Join(", ", c.OrgNames), Number(c.Readers)],
+        Data.Entities.AudienceKind.Company => t["Audience.Company.Choice", Number(c.Readers)],
+        _ => t["Audience.Public.Choice"],
+    };
+}

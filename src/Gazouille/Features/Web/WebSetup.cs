@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.IO.Compression;
+using Gazouille.Hosting;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.FileProviders;
+
+namespace Gazouille.Features.Web;
+
+/// <summary>The web app: Razor Pages living in the feature folders, French and English, static assets.</summary>
+public static class WebSetup
+{
+    public static readonly CultureInfo[] Cultures = [new("fr"), new("en")];
+    public const string CultureCookie = "gazouille_lang";
+    public const string ThemeCookie = "gazouille_theme";
+
+    public static IServiceCollection AddGazouilleWeb(this IServiceCollection services)
+    {
+        services.AddLocalization();
+        // Accented letters stay letters in the HTML (still escaped where HTML needs it): French pages stay readable and small.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AddPageRoute("/Timelines/Timeline", "/tags/{tag}");
+            o.Conventions.AllowAnonymousToPage("/Web/Language");
+            o.Conventions.AllowAnonymousToPage("/OAuth/SignIn");
+        }).AddViewLocalization();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("en");
+            o.SupportedCultures = o.SupportedUICultures = Cultures;
+            o.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = CultureCookie }, new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddResponseCompression(o =>
+        {
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ["text/css", "text/javascript", "application/javascript", "application/manifest+json", "image/svg+xml"];
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
+        services.AddSingleton<WebAssets>();
+        services.AddScoped<WebSession>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseGazouilleWebAssets(this IApplicationBuilder app)
+    {
+        var assets = app.ApplicationServices.GetRequiredService<WebAssets>();
+        app.UseResponseCompression();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(assets.Directory),
+            RequestPath = "/assets",
+            OnPrepareResponse = ctx =>
+            {
+                ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+                // Versioned URLs never change content; the rest may be cached briefly.
+                ctx.Context.Response.Headers.CacheControl = ctx.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=300";
+            },
+        });
+        app.UseRequestLocalization();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapGazouilleWeb(this IEndpointRouteBuilder app)
+    {
+        app.MapRazorPages();
+        app.MapAutocomplete();
+        app.MapGet("/manifest.webmanifest", (HttpContext http, WebAssets assets) =>
+            Results.Text(assets.Manifest(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName), "application/manifest+json")).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Remembers the reader's language in a cookie (a year), the way the request localization reads it.</summary>
+    public static void RememberCulture(HttpResponse response, string culture) =>
+        response.Cookies.Append(CultureCookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+
+    public static string? SupportedCulture(string? raw) =>
+        Cultures.Select(c => c.Name).FirstOrDefault(c => string.Equals(c, raw?.Trim(), StringComparison.OrdinalIgnoreCase));
+}

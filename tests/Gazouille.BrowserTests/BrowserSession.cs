@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+
+namespace Gazouille.BrowserTests;
+
+/// <summary>
+/// One person's browser: its own context (cookies, viewport, language, colour scheme) and page. It records every server
+/// error (5xx) and script error the page meets, and <see cref="AssertHealthy"/> fails the test on any of them.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly ConcurrentQueue<string> _problems = new();
+    private readonly LiveServer _server;
+
+    public IPage Page { get; }
+
+    private BrowserSession(LiveServer server, IBrowserContext context, IPage page)
+    {
+        _server = server;
+        _context = context;
+        Page = page;
+        page.Response += (_, r) => { if (r.Status >= 500) _problems.Enqueue($"{r.Status} from {r.Request.Method} {r.Url}"); };
+        page.PageError += (_, e) => _problems.Enqueue($"script error: {e}");
+    }
+
+    public static async Task<BrowserSession> OpenAsync(LiveServer server, Chromium chromium, SessionOptions? options = null)
+    {
+        options ??= new();
+        var context = await chromium.Browser.NewContextAsync(new()
+        {
+            BaseURL = server.BaseAddress.ToString(),
+            ViewportSize = new() { Width = options.Width, Height = options.Height },
+            ColorScheme = options.ColorScheme,
+            Locale = options.Locale,
+            BypassCSP = options.BypassCsp,
+        });
+        // Fail fast: on two shared cores a page that has not answered in 15 s is broken, not slow.
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(20_000);
+        return new BrowserSession(server, context, await context.NewPageAsync());
+    }
+
+    /// <summary>Signs in through the sign-in page, as a person would, and waits until it has left it.</summary>
+    public async Task SignInAsync(string username, string? password = null)
+    {
+        await Page.GotoAsync("/auth/sign_in");
+        await Page.Locator("#login").FillAsync(username);
+        await Page.Locator("#password").FillAsync(password ?? LiveServer.Password);
+        await Page.Locator("form[action='/auth/sign_in'] button[type=submit]").ClickAsync();
+        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/sign_in", StringComparison.Ordinal));
+    }
+
+    public Task<IResponse?> GotoAsync(string path) => Page.GotoAsync(path);
+
+    public Uri Url(string path) => _server.Url(path);
+
+    /// <summary>Fails on any server error or script error seen so far, naming each.</summary>
+    public void AssertHealthy() => Assert.True(_problems.IsEmpty, "The page met errors:\n" + string.Join("\n", _problems));
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
+
+public sealed record SessionOptions
+{
+    public int Width { get; init; } = 1280;
+    public int Height { get; init; } = 800;
+    public ColorScheme ColorScheme { get; init; } = ColorScheme.Light;
+    public string Locale { get; init; } = "en-US";
+    /// <summary>Lets a test inject scripts (axe-core) into pages whose Content-Security-Policy would refuse them.</summary>
+    public bool BypassCsp { get; init; }
+}
