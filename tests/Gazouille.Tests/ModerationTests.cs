@@ -98,6 +98,8 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Contains(aliceNotified.EnumerateArray(), n => n.Str("type") == "gazouille.leak_guard.approved");
         Assert.Equal("published", (await _w.Alice.GetOkAsync($"/api/v1/statuses/{held}")).GetProperty("leak_guard").Str("state"));
         Assert.Empty((await _w.Mod.GetOkAsync("/api/v1/gazouille/moderation/held")).EnumerateArray());
+        // Once published, the post is read within its audience like any other, not through the queue.
+        await (await _w.Mod.GetAsync($"/api/v1/gazouille/moderation/held/{held}")).NotFoundAsync();
         Assert.Contains(await _w.AuditAsync(), a => a.Action == "moderation.approve" && a.Subject == $"status:{held}" && a.Actor == "@mod");
     }
 

@@ -107,7 +107,9 @@ public static class ModerationApi
     {
         RequireModerator(http);
         if (!Ids.TryParse(id, out var sid)) return TypedResults.NotFound(ApiError.NotFound);
-        var exists = await db.Statuses.AnyAsync(s => s.Id == sid && s.ReblogOfId == null && db.LeakReviews.Any(r => r.StatusId == s.Id), ct);
+        // Held or rejected posts only: a published post is read through the API like any other, within its audience.
+        var exists = await db.Statuses.AnyAsync(s => s.Id == sid && s.ReblogOfId == null && s.State != StatusState.Published
+                                                    && db.LeakReviews.Any(r => r.StatusId == s.Id), ct);
         if (!exists) return TypedResults.NotFound(ApiError.NotFound);
         return TypedResults.Ok((await RenderAsync(http, db, renderer, [sid], ct))[0]);
     }
