@@ -121,6 +121,10 @@ public sealed class ModerationTests : IAsyncLifetime
         await AssertNobodyButAliceSeesAsync(parent, held);
         await (await _w.Mod.PostAsync($"/api/v1/gazouille/moderation/held/{held}/approve", null)).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         await (await _w.Alice.PutAsJsonAsync($"/api/v1/statuses/{held}", new { status = "autre chose" })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        // The author may still delete it, findings and all.
+        (await _w.Alice.DeleteAsync($"/api/v1/statuses/{held}")).EnsureSuccessStatusCode();
+        await (await _w.Alice.GetAsync($"/api/v1/statuses/{held}")).NotFoundAsync();
+        Assert.Equal(0, await _w.CountAsync<Gazouille.Data.Entities.LeakReview>());
         var entry = Assert.Single(await _w.AuditAsync(), a => a.Action == "moderation.reject");
         Assert.Equal(reason, entry.Details.Str("reason"));
     }

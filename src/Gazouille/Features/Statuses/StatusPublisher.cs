@@ -249,6 +249,7 @@ public sealed class StatusPublisher(
         await db.StatusMentions.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
         await db.StatusTags.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
         await db.StatusAudienceOrgs.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
+        await db.LeakReviews.Where(r => ids.Contains(r.StatusId)).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => s.ReblogOfId == status.Id).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => s.Id == status.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
