@@ -9,6 +9,13 @@ public static class Accessibility
 
     public static async Task AssertNoSeriousViolationsAsync(IPage page)
     {
+        var found = await SeriousViolationsAsync(page);
+        Assert.True(found.Count == 0, $"axe-core found {found.Count} serious or critical violation(s) on {page.Url}:\n{string.Join("\n", found)}");
+    }
+
+    /// <summary>Each serious or critical violation on the page, with up to five of the elements at fault.</summary>
+    public static async Task<List<string>> SeriousViolationsAsync(IPage page)
+    {
         await page.AddScriptTagAsync(new() { Path = AxeScript.Value });
         var violations = await page.EvaluateAsync<JsonElement>("""
             async () => {
@@ -19,10 +26,9 @@ public static class Accessibility
                              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')) }));
             }
             """);
-        var found = violations.EnumerateArray().Select(v =>
+        return violations.EnumerateArray().Select(v =>
             $"- [{v.GetProperty("impact").GetString()}] {v.GetProperty("id").GetString()}: {v.GetProperty("help").GetString()}\n" +
             string.Join("\n", v.GetProperty("nodes").EnumerateArray().Select(n => "    " + n.GetString()))).ToList();
-        Assert.True(found.Count == 0, $"axe-core found {found.Count} serious or critical violation(s) on {page.Url}:\n{string.Join("\n", found)}");
     }
 
     /// <summary>node_modules sits beside the project: walk up from the test binaries to it.</summary>

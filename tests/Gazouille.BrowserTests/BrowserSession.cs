@@ -19,7 +19,12 @@ public sealed class BrowserSession : IAsyncDisposable
         _server = server;
         _context = context;
         Page = page;
-        page.Response += (_, r) => { if (r.Status >= 500) _problems.Enqueue($"{r.Status} from {r.Request.Method} {r.Url}"); };
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 500) _problems.Enqueue($"{r.Status} from {r.Request.Method} {r.Url}");
+            else if (r.Status >= 400 && r.Request.ResourceType is "script" or "stylesheet" or "image" or "font" or "manifest")
+                _problems.Enqueue($"{r.Status} for the {r.Request.ResourceType} {r.Url}");
+        };
         page.PageError += (_, e) => _problems.Enqueue($"script error: {e}");
     }
 
@@ -50,14 +55,53 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/sign_in", StringComparison.Ordinal));
     }
 
-    public Task<IResponse?> GotoAsync(string path) => Page.GotoAsync(path);
+    /// <summary>Opens a page; when the browser cannot show it, the failure names the server errors met on the way.</summary>
+    public async Task<IResponse?> GotoAsync(string path)
+    {
+        try
+        {
+            return await Page.GotoAsync(path);
+        }
+        catch (PlaywrightException e)
+        {
+            throw new InvalidOperationException($"Opening {path} failed: {e.Message.Split('\n')[0]}\nThe page met:\n{string.Join("\n", _problems)}", e);
+        }
+    }
+
+    /// <summary>
+    /// What the server answers this person (same cookies) for <paramref name="path"/>, without navigating: a browser shows
+    /// an empty error answer as its own error page, which would hide the status.
+    /// </summary>
+    public async Task<(int Status, string Body)> FetchAsync(string path)
+    {
+        var response = await Page.APIRequest.GetAsync(path);
+        return (response.Status, await response.TextAsync());
+    }
+
+    /// <summary>The posts of the page's timeline (<c>#timeline</c>) that hold <paramref name="text"/>.</summary>
+    public ILocator Post(string text) => Page.Locator("#timeline article.status", new() { HasText = text });
+
+    /// <summary>Writes and publishes a post with the compose box of the current page, choosing its audience when given.</summary>
+    public async Task PublishAsync(string text, string? audience = null)
+    {
+        var compose = Page.Locator("form#compose");
+        await compose.Locator("textarea[name=status]").FillAsync(text);
+        if (audience is not null) await compose.Locator("select[name=audience]").SelectOptionAsync(new SelectOptionValue { Value = audience });
+        await compose.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(Post(text)).ToHaveCountAsync(1);
+    }
 
     public Uri Url(string path) => _server.Url(path);
 
     /// <summary>Fails on any server error or script error seen so far, naming each.</summary>
     public void AssertHealthy() => Assert.True(_problems.IsEmpty, "The page met errors:\n" + string.Join("\n", _problems));
 
-    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A test that failed on something else still shows the server and script errors behind it.
+        if (!_problems.IsEmpty) TestContext.Current.TestOutputHelper?.WriteLine("The page met errors:\n" + string.Join("\n", _problems));
+        await _context.DisposeAsync();
+    }
 }
 
 public sealed record SessionOptions

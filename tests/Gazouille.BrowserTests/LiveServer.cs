@@ -1,6 +1,11 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
+using Gazouille.Features.OAuth;
 using Gazouille.Features.Teams;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +28,8 @@ public sealed class LiveServer : IAsyncLifetime
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "gazouille-browser-tests", Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private readonly HttpClient _http = new();
     private int _names;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -44,6 +51,7 @@ public sealed class LiveServer : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _http.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -115,4 +123,32 @@ public sealed class LiveServer : IAsyncLifetime
             await AccountRules.FollowTeamForGuestsAsync(db, t.Id, p.Id, now, default);
             await db.SaveChangesAsync();
         });
+
+    /// <summary>
+    /// Publishes through the Mastodon API (real HTTP, a personal token): for the posts a test needs to exist, not the ones
+    /// it is about, which it writes in the browser. Returns the new post's id.
+    /// </summary>
+    public async Task<string> PostAsync(string username, string text, string? audience = null, string? inReplyTo = null)
+    {
+        var body = new Dictionary<string, string?> { ["status"] = text, ["audience"] = audience, ["in_reply_to_id"] = inReplyTo }
+            .Where(kv => kv.Value is not null).ToDictionary();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url("/api/v1/statuses")) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(username));
+        using var response = await _http.SendAsync(request);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/v1/statuses as @{username} answered {(int)response.StatusCode}: {json}");
+        return JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> TokenAsync(string username)
+    {
+        if (_tokens.TryGetValue(username, out var token)) return token;
+        await WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GazouilleDb>();
+            var id = await db.Users.Where(a => a.UserName == username).Select(a => a.Id).SingleAsync();
+            token = await PersonalAccessTokens.CreateAsync(db, id, ["read", "write"], "browser tests");
+        });
+        return _tokens[username] = token!;
+    }
 }

@@ -10,13 +10,17 @@ public static class HtmlForms
 
     public static IHtmlDocument Parse(string html) => Parser.ParseDocument(html);
 
+    // A form without an action posts to its own page; handlers are named in the query string.
+    private static bool Matches(string formAction, string action) =>
+        formAction == action || (action.Contains('?', StringComparison.Ordinal) ? false : formAction.Split('?')[0] == action);
+
     /// <summary>The hidden fields of the first form whose action ends with <paramref name="action"/> (or the first post form).</summary>
-    public static List<KeyValuePair<string, string>> HiddenFields(string html, string? action = null)
+    public static List<KeyValuePair<string, string>> HiddenFields(string html, string? action = null, string? pageUrl = null)
     {
         var doc = Parse(html);
         var form = doc.Forms.FirstOrDefault(f => action is null
             ? string.Equals(f.Method, "post", StringComparison.OrdinalIgnoreCase)
-            : (f.GetAttribute("action") ?? "").StartsWith(action, StringComparison.Ordinal) || (f.GetAttribute("action") ?? "").EndsWith(action, StringComparison.Ordinal))
+            : Matches(f.GetAttribute("action") ?? pageUrl ?? "", action))
             ?? throw new InvalidOperationException($"No form for {action ?? "post"} in the page:\n{html[..Math.Min(html.Length, 2000)]}");
         return form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>().Where(i => i.Name is not null)
             .Select(i => KeyValuePair.Create(i.Name!, i.Value)).ToList();

@@ -14,7 +14,8 @@ public class Account : IdentityUser<long>
     /// <summary>Set for guests: the partner organization the guest belongs to.</summary>
     public long? PartnerOrgId { get; set; }
     public PartnerOrg? PartnerOrg { get; set; }
-    public string Language { get; set; } = "fr";
+    /// <summary>fr or en once the person chooses; empty until then, and the browser's language applies.</summary>
+    public string Language { get; set; } = "";
     /// <summary>The audience a post gets when its author names none (written as in the API, e.g. "company").</summary>
     public string DefaultAudience { get; set; } = "company";
     public bool Official { get; set; }

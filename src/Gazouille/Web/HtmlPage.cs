@@ -5,7 +5,10 @@ namespace Gazouille.Web;
 /// <summary>The plain server-rendered frame of the sign-in and consent pages. Every caller encodes user text first.</summary>
 public static class HtmlPage
 {
-    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    // Letters of every script stay as they are; only what HTML needs (<, >, &, quotes) is escaped.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    public static string Encode(string? text) => Encoder.Encode(text ?? "");
 
     public static string Render(string title, string bodyHtml, string lang) => $$"""
         <!doctype html>

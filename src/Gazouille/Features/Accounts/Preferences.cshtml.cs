@@ -20,7 +20,7 @@ public sealed class PreferencesModel(GazouilleDb db, AudienceChoices audiences, 
     public async Task OnGetAsync([FromQuery] bool saved, CancellationToken ct)
     {
         var a = await db.Users.AsNoTracking().FirstAsync(x => x.Id == Viewer.AccountId, ct);
-        Language = a.Language;
+        Language = a.Language.Length > 0 ? a.Language : System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
         DefaultAudience = a.DefaultAudience;
         Theme = Request.Cookies[WebSetup.ThemeCookie] is "light" or "dark" ? Request.Cookies[WebSetup.ThemeCookie]! : "auto";
         Choices = await audiences.ForAsync(Viewer, ct);

@@ -102,7 +102,7 @@ public static class InstanceApi
         var visibility = me.DefaultAudience switch { "direct" => "direct", "followers" => "private", "public" or "company" => "public", _ => "private" };
         return Results.Json(new Dictionary<string, object?>
         {
-            ["posting:default:visibility"] = visibility, ["posting:default:sensitive"] = false, ["posting:default:language"] = me.Language,
+            ["posting:default:visibility"] = visibility, ["posting:default:sensitive"] = false, ["posting:default:language"] = me.Language.Length > 0 ? me.Language : null,
             ["reading:expand:media"] = "default", ["reading:expand:spoilers"] = false, ["gazouille:default:audience"] = me.DefaultAudience,
         });
     }

@@ -46,7 +46,12 @@ public sealed class ComposeModel(ComposeBox compose, StatusPublisher publisher, 
         {
             // The text the author typed is kept, with the error next to it; nothing was saved.
             Compose = await compose.NewAsync(Viewer, text, audience, error, parent, ct);
-            if (IsHtmx) return new PartialViewResult { ViewName = "/Features/Statuses/_Compose.cshtml", ViewData = new(ViewData) { Model = Compose }, StatusCode = 422 };
+            if (IsHtmx)
+            {
+                var fragment = Partial("/Features/Statuses/_Compose.cshtml", Compose);
+                fragment.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return fragment;
+            }
             Response.StatusCode = 422;
             return Page();
         }

@@ -83,7 +83,7 @@
   let timer = 0;
   let active = -1;
   async function suggest(area) {
-    const list = document.getElementById(area.getAttribute("aria-controls"));
+    const list = document.getElementById(area.dataset.suggestions);
     if (!list) return;
     const before = area.value.slice(0, area.selectionStart);
     const m = /(^|\s)([@#][\p{L}\p{N}_.-]{1,30})$/u.exec(before);
@@ -104,17 +104,19 @@
     active = 0;
     mark(area, list);
     list.hidden = false;
-    area.setAttribute("aria-expanded", "true");
+    area.dataset.open = "true";
+    const status = document.getElementById(`${list.id}-status`);
+    if (status) status.textContent = (status.dataset.label || "{0}").replace("{0}", items.length);
   }
   function mark(area, list) {
     $$("li", list).forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
-    area.setAttribute("aria-activedescendant", active >= 0 ? `suggestion-${active}` : "");
+    const status = document.getElementById(`${list.id}-status`);
+    if (status && active >= 0) status.textContent = $$("li", list)[active].textContent;
   }
   function close(area, list) {
     list.hidden = true;
     active = -1;
-    area.setAttribute("aria-expanded", "false");
-    area.removeAttribute("aria-activedescendant");
+    delete area.dataset.open;
   }
   function pick(area, list, li) {
     const pos = area.selectionStart;
@@ -136,8 +138,8 @@
   });
   document.addEventListener("keydown", (e) => {
     const area = e.target;
-    if (!area.matches?.("textarea[data-autocomplete]") || area.getAttribute("aria-expanded") !== "true") return;
-    const list = document.getElementById(area.getAttribute("aria-controls"));
+    if (!area.matches?.("textarea[data-autocomplete]") || area.dataset.open !== "true") return;
+    const list = document.getElementById(area.dataset.suggestions);
     const items = $$("li", list);
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;

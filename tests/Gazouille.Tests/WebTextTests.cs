@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Gazouille.Tests;
+
+/// <summary>Every string the pages ask for exists in English and in French.</summary>
+public sealed partial class WebTextTests
+{
+    [GeneratedRegex("""\b[Tt]\["([^"]+)"[,\]]""")]
+    private static partial Regex Lookup();
+
+    private static string SourceRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gazouille.slnx"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Run from the repository"), "src", "Gazouille");
+    }
+
+    private static HashSet<string> Keys(string file) =>
+        XDocument.Load(Path.Combine(SourceRoot(), "Features", "Web", file)).Root!.Elements("data").Select(d => d.Attribute("name")!.Value).ToHashSet();
+
+    [Fact]
+    public void Every_string_used_by_a_page_is_translated_in_both_languages()
+    {
+        var english = Keys("WebText.resx");
+        var french = Keys("WebText.fr.resx");
+        Assert.Equal(english.Order(), french.Order());
+        var used = Directory.EnumerateFiles(Path.Combine(SourceRoot(), "Features"), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+            .SelectMany(f => Lookup().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .Where(k => !k.EndsWith('.')) // prefixes of keys built at run time, checked below
+            .ToHashSet();
+        Assert.NotEmpty(used);
+        Assert.Empty(used.Except(english));
+        foreach (var type in new[] { "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report" })
+        {
+            Assert.Contains($"Notification.{type}", english);
+            Assert.Contains($"Notification.{type}.Verb", english);
+        }
+        Assert.Contains("LeakGuard.State.held", english);
+        Assert.Contains("LeakGuard.State.rejected", english);
+    }
+}
