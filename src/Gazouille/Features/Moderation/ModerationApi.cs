@@ -148,7 +148,7 @@ public static class ModerationApi
         var all = await renderer.LoadAsync([.. ids, .. parentIds.Except(ids)], ct);
         var rendered = (await renderer.RenderManyAsync(viewer, all, ct)).ToDictionary(s => s.Id);
         var reviews = await db.LeakReviews.AsNoTracking().Where(r => ids.Contains(r.StatusId)).ToDictionaryAsync(r => r.StatusId, ct);
-        var lang = await db.Users.AsNoTracking().Where(a => a.Id == viewer.AccountId).Select(a => a.Language).FirstOrDefaultAsync(ct) ?? "fr";
+        var lang = await http.RequestServices.GetRequiredService<LeakGate>().LanguageAsync(viewer.AccountId, ct);
         return statuses.Select(s =>
         {
             var review = reviews.GetValueOrDefault(s.Id);

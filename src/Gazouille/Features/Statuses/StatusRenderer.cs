@@ -12,7 +12,7 @@ namespace Gazouille.Features.Statuses;
 /// Loads and renders statuses for one viewer. Counts only include replies, boosts and favourites that the viewer may
 /// see (I3), and the viewer's own flags come from the viewer's rows.
 /// </summary>
-public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, InstanceUrls urls)
+public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, InstanceUrls urls, LeakGate guard)
 {
     /// <summary>Loads statuses by id with everything rendering needs, in the order of <paramref name="ids"/>.</summary>
     public async Task<List<Status>> LoadAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
@@ -69,7 +69,7 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
         // The author (only) sees the guard's verdict on their own posts, in their language.
         var ownIds = all.Where(s => viewer.IsSignedIn && s.AccountId == viewer.AccountId && s.ReblogOfId == null).Select(s => s.Id).Distinct().ToArray();
         var reviews = ownIds.Length == 0 ? [] : await db.LeakReviews.AsNoTracking().Where(r => ownIds.Contains(r.StatusId)).ToDictionaryAsync(r => r.StatusId, ct);
-        var lang = ownIds.Length == 0 ? "fr" : await db.Users.AsNoTracking().Where(a => a.Id == viewer.AccountId).Select(a => a.Language).FirstOrDefaultAsync(ct) ?? "fr";
+        var lang = ownIds.Length == 0 ? "fr" : await guard.LanguageAsync(viewer.AccountId, ct);
 
         var authorList = all.Select(s => s.Account!).DistinctBy(a => a.Id).ToList();
         var rendered = (await accounts.RenderManyAsync(viewer, authorList, ct: ct)).ToDictionary(a => a.Id);
