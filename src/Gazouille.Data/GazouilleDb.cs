@@ -30,6 +30,9 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
     public DbSet<ClientApp> ClientApps => Set<ClientApp>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<LeakPolicyDocument> LeakPolicyDocuments => Set<LeakPolicyDocument>();
+    public DbSet<LeakReview> LeakReviews => Set<LeakReview>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -162,6 +165,38 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
         {
             e.Property(x => x.Id).ValueGeneratedNever();
             e.HasIndex(x => x.ClientId).IsUnique();
+        });
+        builder.Entity<LeakPolicyDocument>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasIndex(x => x.Version).IsUnique();
+            e.Property(x => x.Format).HasMaxLength(8);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.ChangedBy).HasMaxLength(100);
+        });
+        builder.Entity<LeakReview>(e =>
+        {
+            e.HasKey(x => x.StatusId);
+            e.HasOne<Status>().WithOne().HasForeignKey<LeakReview>(x => x.StatusId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.Pending, x.StatusId });
+            e.HasIndex(x => new { x.AccountId, x.StatusId });
+            e.Property(x => x.Decision).HasMaxLength(8);
+            e.Property(x => x.Audience).HasMaxLength(16);
+            e.Property(x => x.Types).HasMaxLength(1000);
+            e.Property(x => x.Override).HasMaxLength(2000);
+            e.Property(x => x.Outcome).HasMaxLength(16);
+            e.Property(x => x.ReviewReason).HasMaxLength(2000);
+        });
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedNever();
+            e.HasIndex(x => x.At);
+            e.Property(x => x.Actor).HasMaxLength(100);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Subject).HasMaxLength(200);
+            e.Property(x => x.PrevHash).HasMaxLength(64);
+            e.Property(x => x.Hash).HasMaxLength(64);
         });
     }
 }

@@ -34,14 +34,20 @@ public static class Visibility
                     && (s.AccountId == me || s.Mentions.Any(m => m.AccountId == me))));
     }
 
-    /// <summary>Posts the viewer may read, plus the viewer's own held or rejected posts (the author follows their review).</summary>
+    /// <summary>
+    /// Posts the viewer may read, plus the viewer's own held or rejected posts (the author follows their review) and,
+    /// for moderators, every held or rejected post (they review them). Only "status by id" uses this: timelines,
+    /// threads, notifications of others and counts use <see cref="StatusesVisibleTo"/>, which shows published posts only.
+    /// A boost of a held post is never shown, even to its booster: it would carry text nobody approved.
+    /// </summary>
     public static Expression<Func<Status, bool>> StatusesVisibleToAuthorIncluded(Viewer v)
     {
         var visible = StatusesVisibleTo(v);
         var me = v.AccountId;
+        var moderator = v.IsModerator;
         var param = visible.Parameters[0];
-        Expression<Func<Status, bool>> own = s => me != 0 && s.AccountId == me && s.State != StatusState.Published
-                                                 && s.AudienceKind != AudienceKind.Partners;
+        Expression<Func<Status, bool>> own = s => s.State != StatusState.Published && s.ReblogOfId == null
+                                                 && ((me != 0 && s.AccountId == me) || moderator);
         var body = Expression.OrElse(visible.Body, new ParameterReplacer(own.Parameters[0], param).Visit(own.Body));
         return Expression.Lambda<Func<Status, bool>>(body, param);
     }

@@ -13,6 +13,9 @@ public sealed class ApiException(int status, string message) : Exception(message
 {
     public int Status { get; } = status;
 
+    /// <summary>More members of the error body beside <c>error</c> (e.g. <c>leak_guard</c>), for clients that know them.</summary>
+    public IReadOnlyDictionary<string, object?>? Extra { get; init; }
+
     public static ApiException Unprocessable(string message) => new(StatusCodes.Status422UnprocessableEntity, message);
     public static ApiException BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
     public static ApiException NotFound() => new(StatusCodes.Status404NotFound, ApiError.NotFound.Error);

@@ -22,6 +22,8 @@ public static class AdminCommands
         admin.Subcommands.Add(Grant(revoke: false));
         admin.Subcommands.Add(Grant(revoke: true));
         admin.Subcommands.Add(GenerateCommand.Create());
+        admin.Subcommands.Add(ComplianceCommands.Policy());
+        admin.Subcommands.Add(ComplianceCommands.Audit());
         return admin;
     }
 
@@ -146,7 +148,7 @@ public static class AdminCommands
             var db = scope.ServiceProvider.GetRequiredService<GazouilleDb>();
             if (await db.PartnerOrgs.AnyAsync(o => o.Handle == h, ct)) return CliHost.Fail($"A partner organization '{h}' already exists.");
             db.PartnerOrgs.Add(new PartnerOrg { Id = Snowflake.NewId(), Handle = h, Name = n, Domains = string.Join(',', domains), CreatedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync(ct);
+            await ComplianceCommands.AuditAsync(scope.ServiceProvider, "partner.create", $"partner:{h}", new { name = n, domains }, ct);
             Console.WriteLine($"Created partner organization {h} ({n}).");
             return 0;
         }));
@@ -177,14 +179,14 @@ public static class AdminCommands
             {
                 if (active.Count == 0) return CliHost.Fail($"{p.Name} had no access to @{t.Handle}; nothing to revoke.");
                 foreach (var g in active) g.RevokedAt = now;
-                await db.SaveChangesAsync(ct);
+                await ComplianceCommands.AuditAsync(scope.ServiceProvider, "partner.revoke", $"team:{t.Handle}/partner:{p.Handle}", new { grants = active.Select(g => g.Id).ToList() }, ct);
                 Console.WriteLine($"Revoked: {p.Name} no longer reads @{t.Handle}'s partner channel.");
                 return 0;
             }
             if (active.Count == 0)
                 db.PartnerGrants.Add(new PartnerGrant { Id = Snowflake.NewId(), TeamId = t.Id, PartnerOrgId = p.Id, GrantedAt = now, Rights = GrantRights.ReadAndReply });
             await AccountRules.FollowTeamForGuestsAsync(db, t.Id, p.Id, now, ct);
-            await db.SaveChangesAsync(ct);
+            await ComplianceCommands.AuditAsync(scope.ServiceProvider, "partner.grant", $"team:{t.Handle}/partner:{p.Handle}", new { rights = "read_reply", already_granted = active.Count > 0 }, ct);
             Console.WriteLine($"Granted: {p.Name} reads and replies in @{t.Handle}'s partner channel.");
             return 0;
         }));

@@ -20,7 +20,7 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         }
         catch (ApiException e) when (!http.Response.HasStarted)
         {
-            if (IsApi(http.Request)) await WriteAsync(http, e.Status, e.Message);
+            if (IsApi(http.Request)) await WriteAsync(http, e.Status, e.Message, e.Extra);
             else await WritePageAsync(http, e.Status, e.Status == StatusCodes.Status404NotFound ? null : e.Message);
         }
         catch (BadHttpRequestException e) when (!http.Response.HasStarted)
@@ -52,10 +52,13 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         return Features.Web.WebErrorPage.WriteAsync(http, message);
     }
 
-    private static Task WriteAsync(HttpContext http, int status, string message)
+    private static Task WriteAsync(HttpContext http, int status, string message, IReadOnlyDictionary<string, object?>? extra = null)
     {
         http.Response.Clear();
         http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(new ApiError(message), http.RequestAborted);
+        if (extra is null) return http.Response.WriteAsJsonAsync(new ApiError(message), http.RequestAborted);
+        var body = new Dictionary<string, object?> { ["error"] = message };
+        foreach (var (key, value) in extra) body[key] = value;
+        return http.Response.WriteAsJsonAsync(body, http.RequestAborted);
     }
 }

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using Gazouille.Data;
 using Gazouille.Features.Accounts;
+using Gazouille.Features.Audit;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Instance;
 using Gazouille.Features.Media;
+using Gazouille.Features.Moderation;
 using Gazouille.Features.Notifications;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Partners;
@@ -77,6 +80,11 @@ public static class GazouilleApp
         services.AddScoped<Notifier>();
         services.AddScoped<AvatarStore>();
         services.AddScoped<Features.Demo.DemoSeeder>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<LeakPolicyStore>();
+        services.AddScoped<LeakGate>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<HeldPosts>();
         return services;
     }
 
@@ -131,6 +139,9 @@ public static class GazouilleApp
         app.MapNotificationsApi();
         app.MapTeamsApi();
         app.MapPartnersApi();
+        app.MapLeakGuardApi();
+        app.MapModerationApi();
+        app.MapAuditApi();
         app.MapGazouilleWeb();
         return app;
     }

@@ -9,6 +9,7 @@ public sealed class GazouilleSettings
     public AudienceSettings Audiences { get; set; } = new();
     public MediaSettings Media { get; set; } = new();
     public MailSettings Mail { get; set; } = new();
+    public LeakGuardSettings LeakGuard { get; set; } = new();
 }
 
 public sealed class InstanceSettings
@@ -55,4 +56,12 @@ public sealed class MailSettings
     public string? User { get; set; }
     public string? Password { get; set; }
     public string From { get; set; } = "gazouille@localhost";
+}
+
+public sealed class LeakGuardSettings
+{
+    /// <summary>How often a node looks for a policy version saved by another node (or the CLI).</summary>
+    public double PolicyRefreshSeconds { get; set; } = 5;
+    /// <summary>Longest justification accepted with <c>leak_guard_override</c>.</summary>
+    public int OverrideMaxLength { get; set; } = 500;
 }

@@ -1,6 +1,7 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Media;
 using Gazouille.Features.Notifications;
 using Gazouille.Features.OAuth;
@@ -46,7 +47,7 @@ public static class AccountsApi
     {
         var viewer = http.Viewer();
         var me = await db.Users.FirstAsync(a => a.Id == viewer.AccountId, ct);
-        await profiles.ApplyAsync(me, p.Get("display_name"), p.Get("note"), ct);
+        await profiles.ApplyAsync(me, p.Get("display_name"), p.Get("note"), p.Get("leak_guard_override"), ct);
         if (p.Get("source[language]") is { Length: > 0 } language)
         {
             language = language.Trim().ToLowerInvariant();

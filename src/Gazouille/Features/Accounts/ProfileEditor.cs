@@ -1,30 +1,33 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Media;
 using Gazouille.Features.Statuses;
 
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Profile changes (display name, bio, avatar) with the same checks for the API and the web page.</summary>
-public sealed class ProfileEditor(GazouilleDb db, AvatarStore avatars)
+public sealed class ProfileEditor(GazouilleDb db, AvatarStore avatars, LeakGate guard)
 {
     /// <summary>Checks and applies the text fields to a tracked account; throws before anything is saved.</summary>
-    public Task ApplyAsync(Account me, string? displayName, string? note, CancellationToken ct)
+    public Task ApplyAsync(Account me, string? displayName, string? note, CancellationToken ct) => ApplyAsync(me, displayName, note, null, ct);
+
+    /// <summary>
+    /// Checks and applies the text fields; a changed name or bio is judged by the Leak Guard (as partners: guests of
+    /// partner orgs read profiles), <paramref name="leakGuardOverride"/> justifying a warning. Throws before anything changes.
+    /// </summary>
+    public async Task ApplyAsync(Account me, string? displayName, string? note, string? leakGuardOverride, CancellationToken ct)
     {
-        if (displayName is { } name)
-        {
-            name = name.Trim();
-            if (ProfileText.CheckDisplayName(name) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            me.DisplayName = name;
-        }
-        if (note is { } bio)
-        {
-            bio = StatusText.NormalizeNewlines(bio).Trim();
-            if (ProfileText.CheckBio(bio) is { } error) throw ApiException.Unprocessable("Validation failed: " + error);
-            me.Bio = bio;
-        }
-        return Task.CompletedTask;
+        var justification = guard.ValidateOverride(leakGuardOverride);
+        var name = displayName?.Trim();
+        if (name is not null && ProfileText.CheckDisplayName(name) is { } nameError) throw ApiException.Unprocessable("Validation failed: " + nameError);
+        var bio = note is null ? null : StatusText.NormalizeNewlines(note).Trim();
+        if (bio is not null && ProfileText.CheckBio(bio) is { } bioError) throw ApiException.Unprocessable("Validation failed: " + bioError);
+        if (name is not null && name != me.DisplayName) await guard.CheckProfileTextAsync(me.Id, null, "display_name", name, justification, $"account:{me.Id}", ct);
+        if (bio is not null && bio != me.Bio) await guard.CheckProfileTextAsync(me.Id, null, "note", bio, justification, $"account:{me.Id}", ct);
+        if (name is not null) me.DisplayName = name;
+        if (bio is not null) me.Bio = bio;
     }
 
     /// <summary>Stores the new avatar if any, saves the account, then removes the old picture.</summary>

@@ -1,20 +1,27 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Admin;
 
 /// <summary>What administrators do to accounts: roles and suspension. Suspension ends every session at the next request.</summary>
-public sealed class AccountAdministration(GazouilleDb db)
+public sealed class AccountAdministration(GazouilleDb db, AuditLog audit)
 {
     public async Task SetSuspendedAsync(Viewer admin, long accountId, bool suspended, CancellationToken ct)
     {
         RequireAdmin(admin);
         if (accountId == admin.AccountId) throw ApiException.Unprocessable("Validation failed: you cannot suspend yourself");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Suspended, suspended), ct);
         if (changed == 0) throw ApiException.NotFound();
+        await audit.AppendAsync(await ActorAsync(admin, ct), suspended ? "account.suspend" : "account.unsuspend", $"account:{accountId}", new { }, ct);
+        await tx.CommitAsync(ct);
     }
+
+    private async Task<string> ActorAsync(Viewer admin, CancellationToken ct) =>
+        "@" + await db.Users.AsNoTracking().Where(a => a.Id == admin.AccountId).Select(a => a.UserName).FirstAsync(ct);
 
     public async Task SetRoleAsync(Viewer admin, long accountId, AccountRole role, CancellationToken ct)
     {
@@ -25,8 +32,10 @@ public sealed class AccountAdministration(GazouilleDb db)
         var account = await db.Users.FirstOrDefaultAsync(a => a.Id == accountId, ct) ?? throw ApiException.NotFound();
         if (account.PartnerOrgId is not null && role != AccountRole.Employee)
             throw ApiException.Unprocessable("Validation failed: guests cannot be moderators or administrators");
+        var previous = account.Role;
         account.Role = role;
-        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(await ActorAsync(admin, ct), "account.role", $"account:{accountId}",
+            new { from = previous.ToString().ToLowerInvariant(), to = role.ToString().ToLowerInvariant() }, ct);
     }
 
     private static void RequireAdmin(Viewer viewer)

@@ -10,11 +10,14 @@ namespace Gazouille.Features.Notifications;
 /// <summary>Reads and renders a viewer's notifications (the API and the web page).</summary>
 public sealed class NotificationReader(GazouilleDb db, AccountRenderer accounts, StatusRenderer statuses)
 {
-    /// <summary>The viewer's notifications whose status (if any) and author the viewer may still see (I1 at read time).</summary>
+    /// <summary>
+    /// The viewer's notifications whose status (if any) and author the viewer may still see (I1 at read time). The
+    /// viewer's own held or rejected posts count as visible: that is how a moderator's decision reaches their author.
+    /// </summary>
     public IQueryable<Notification> Visible(Viewer viewer)
     {
         var me = viewer.AccountId;
-        var statuses = db.Statuses.Where(Visibility.StatusesVisibleTo(viewer));
+        var statuses = db.Statuses.Where(Visibility.StatusesVisibleToAuthorIncluded(viewer with { Role = AccountRole.Employee }));
         var accounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
         return db.Notifications.AsNoTracking().Where(n => n.AccountId == me
             && (n.StatusId == null || statuses.Any(s => s.Id == n.StatusId))

@@ -14,7 +14,8 @@ public sealed record NotificationEntity(string Id, string Type, string CreatedAt
 
 public static class NotificationsApi
 {
-    private static readonly string[] KnownTypes = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report"];
+    private static readonly string[] KnownTypes = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report",
+        Moderation.HeldPosts.RejectedNotification, Moderation.HeldPosts.ApprovedNotification, Moderation.HeldPosts.EditRequestedNotification];
 
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {

@@ -5,6 +5,7 @@ using Gazouille.Data;
 using Gazouille.Features.Admin;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
+using Gazouille.Features.Audit;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Statuses;
 using Gazouille.Hosting;
@@ -66,7 +67,10 @@ public static class PartnersApi
     private static PartnerEntity Render(PartnerOrg o, int guests) =>
         new(Ids.Format(o.Id), o.Handle, o.Name, o.Domains.Split(',', StringSplitOptions.RemoveEmptyEntries), o.Verified, guests);
 
-    private static async Task<Ok<PartnerEntity>> CreatePartner(HttpContext http, ApiParams p, GazouilleDb db, CancellationToken ct)
+    private static async Task<string> ActorAsync(HttpContext http, GazouilleDb db, CancellationToken ct) =>
+        "@" + await db.Users.AsNoTracking().Where(a => a.Id == http.Viewer().AccountId).Select(a => a.UserName).FirstAsync(ct);
+
+    private static async Task<Ok<PartnerEntity>> CreatePartner(HttpContext http, ApiParams p, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         RequireAdmin(http);
         var handle = (p.Get("handle") ?? "").Trim().ToLowerInvariant();
@@ -80,11 +84,11 @@ public static class PartnersApi
         if (await db.PartnerOrgs.AnyAsync(o => o.Handle == handle, ct)) throw ApiException.Unprocessable($"Validation failed: a partner organization {handle} already exists");
         var org = new PartnerOrg { Id = Snowflake.NewId(), Handle = handle, Name = name, Domains = string.Join(',', domains), CreatedAt = DateTimeOffset.UtcNow };
         db.PartnerOrgs.Add(org);
-        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), "partner.create", $"partner:{handle}", new { name, domains }, ct);
         return TypedResults.Ok(Render(org, 0));
     }
 
-    private static async Task<Ok<GrantEntity>> Grant(HttpContext http, ApiParams p, GazouilleDb db, CancellationToken ct)
+    private static async Task<Ok<GrantEntity>> Grant(HttpContext http, ApiParams p, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         var teamHandle = (p.Get("team") ?? "").Trim().ToLowerInvariant();
         var team = await db.Teams.FirstOrDefaultAsync(t => t.Handle == teamHandle, ct) ?? throw ApiException.Unprocessable($"Validation failed: there is no team {teamHandle}");
@@ -106,6 +110,7 @@ public static class PartnersApi
         }
         var now = DateTimeOffset.UtcNow;
         // A new grant replaces the active one, so rights and expiry are always what was last decided.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.PartnerGrants.Where(g => g.TeamId == team.Id && g.PartnerOrgId == org.Id && g.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(g => g.RevokedAt, now), ct);
         var grant = new PartnerGrant
@@ -115,18 +120,21 @@ public static class PartnersApi
         };
         db.PartnerGrants.Add(grant);
         await AccountRules.FollowTeamForGuestsAsync(db, team.Id, org.Id, now, ct);
-        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), "partner.grant", $"team:{team.Handle}/partner:{org.Handle}",
+            new { grant = grant.Id, rights = p.Get("rights") ?? "read_reply", expires_at = expires }, ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok((await ReviewAsync(db, [grant.Id], ct))[0]);
     }
 
-    private static async Task<Results<NoContent, NotFound<ApiError>>> Revoke(string id, HttpContext http, GazouilleDb db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound<ApiError>>> Revoke(string id, HttpContext http, GazouilleDb db, AuditLog audit, CancellationToken ct)
     {
         if (!Ids.TryParse(id, out var gid)) return TypedResults.NotFound(ApiError.NotFound);
         var grant = await db.PartnerGrants.FirstOrDefaultAsync(g => g.Id == gid && g.RevokedAt == null, ct);
         if (grant is null) return TypedResults.NotFound(ApiError.NotFound);
         await RequireAdminOrLeadAsync(http, db, grant.TeamId, ct);
         grant.RevokedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
+        var names = await db.PartnerGrants.Where(g => g.Id == gid).Select(g => new { Team = g.Team!.Handle, Partner = g.PartnerOrg!.Handle }).FirstAsync(ct);
+        await audit.AppendAsync(await ActorAsync(http, db, ct), "partner.revoke", $"team:{names.Team}/partner:{names.Partner}", new { grant = grant.Id }, ct);
         return TypedResults.NoContent();
     }
 

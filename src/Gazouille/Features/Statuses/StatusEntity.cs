@@ -18,7 +18,14 @@ public sealed record MentionEntity(string Id, string Username, string Url, strin
 
 public sealed record TagRef(string Name, string Url);
 
-public sealed record LeakGuardState(string State, string Decision, object[] Findings);
+/// <summary>The author's view of the guard's verdict: published, held (waiting for a moderator) or rejected.</summary>
+public sealed record LeakGuardState(string State, string Decision, object[] Findings)
+{
+    /// <summary>The author's justification of an overridden warning.</summary>
+    public string? Override { get; init; }
+    /// <summary>The moderator's reason, when the post was rejected or an edit was requested.</summary>
+    public string? Reason { get; init; }
+}
 
 public sealed record StatusEditEntity(string Content, string SpoilerText, bool Sensitive, string CreatedAt, AccountEntity Account, object[] MediaAttachments, object[] Emojis);
 

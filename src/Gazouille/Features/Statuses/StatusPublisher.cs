@@ -1,19 +1,30 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.Audit;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Notifications;
 using Gazouille.Hosting;
+using Gazouille.LeakGuard;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Gazouille.Features.Statuses;
 
 public sealed record NewStatus(
-    string? Text, string? SpoilerText, bool Sensitive, string? Language, long? InReplyToId, string? Audience, string? Visibility, string? IdempotencyKey);
+    string? Text, string? SpoilerText, bool Sensitive, string? Language, long? InReplyToId, string? Audience, string? Visibility, string? IdempotencyKey)
+{
+    /// <summary>The author's justification for publishing despite a Leak Guard warning.</summary>
+    public string? LeakGuardOverride { get; init; }
+}
 
-/// <summary>Writes posts: create, edit, delete. Every failure is an <see cref="ApiException"/> thrown before anything is saved.</summary>
+/// <summary>
+/// Writes posts: create, edit, delete. Every failure is an <see cref="ApiException"/> thrown before anything is saved.
+/// The Leak Guard judges every new text for the post's audience before it is saved (see <see cref="LeakGate"/>).
+/// </summary>
 public sealed class StatusPublisher(
-    GazouilleDb db, AudienceResolver audiences, ViewerLoader viewers, Notifier notifier, IOptions<GazouilleSettings> settings, TimeProvider clock)
+    GazouilleDb db, AudienceResolver audiences, ViewerLoader viewers, Notifier notifier, IOptions<GazouilleSettings> settings, TimeProvider clock,
+    LeakGate guard, AuditLog audit)
 {
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
@@ -30,6 +41,7 @@ public sealed class StatusPublisher(
         var spoiler = StatusText.NormalizeNewlines(input.SpoilerText ?? "").Trim();
         ValidateText(text, spoiler);
         var language = ValidateLanguage(input.Language);
+        var justification = guard.ValidateOverride(input.LeakGuardOverride);
 
         Status? parent = null;
         if (input.InReplyToId is { } parentId)
@@ -66,19 +78,26 @@ public sealed class StatusPublisher(
         }
         status.Mentions = mentioned.Select(m => new StatusMention { StatusId = status.Id, AccountId = m.Id }).ToList();
         status.Tags = StatusText.Hashtags(text).Select(t => new StatusTag { StatusId = status.Id, Name = t }).ToList();
+
+        var audienceText = await AudienceTextAsync(audience.Kind, audience.TeamId, audience.OrgIds, ct);
+        var target = await guard.TargetAsync(author, audience.Kind, audience.OrgIds, mentioned.Select(m => m.Id).ToList(), ct);
+        var verdict = await guard.JudgeAsync(text, spoiler, target, ct);
+        status.State = await guard.DecideAsync(author.AccountId, verdict, justification, audienceText, "status:new", ct);
+
         db.Statuses.Add(status);
         db.StatusTeamMentions.AddRange(teams.Select(t => new StatusTeamMention { StatusId = status.Id, TeamId = t }));
         if (input.IdempotencyKey is { Length: > 0 } k)
             db.IdempotencyRecords.Add(new IdempotencyRecord { AccountId = author.AccountId, Key = k, StatusId = status.Id, CreatedAt = now });
-        await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
-
-        foreach (var m in mentioned) await notifier.NotifyAsync(m.Id, author.AccountId, "mention", status, ct);
-        if (parent is not null && mentioned.All(m => m.Id != parent.AccountId))
-            await notifier.NotifyAsync(parent.AccountId, author.AccountId, "mention", status, ct);
+        Remember(status, verdict, verdict.Decision == LeakDecision.Warn ? justification : null, now);
+        if (status.State == StatusState.Published)
+        {
+            await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
+            await NotifyPublishedAsync(status, ct);
+        }
 
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SaveAuditedAsync(author.AccountId, status, verdict, justification, audienceText, ct);
         }
         catch (DbUpdateException) when (input.IdempotencyKey is { Length: > 0 })
         {
@@ -91,15 +110,34 @@ public sealed class StatusPublisher(
         return status;
     }
 
-    public async Task<Status> EditAsync(Viewer author, long id, string? text, string? spoilerText, bool? sensitive, string? language, CancellationToken ct)
+    public Task<Status> EditAsync(Viewer author, long id, string? text, string? spoilerText, bool? sensitive, string? language, CancellationToken ct) =>
+        EditAsync(author, id, text, spoilerText, sensitive, language, null, ct);
+
+    /// <summary>
+    /// Edits a post. The new text is judged for the post's audience like a new post: a held post whose new text passes
+    /// is published (its notifications go out then); a published post whose new text must be reviewed becomes held.
+    /// A post a moderator rejected cannot be edited.
+    /// </summary>
+    public async Task<Status> EditAsync(Viewer author, long id, string? text, string? spoilerText, bool? sensitive, string? language, string? leakGuardOverride, CancellationToken ct)
     {
         var status = await db.Statuses.Include(s => s.Mentions).Include(s => s.Tags).Include(s => s.AudienceOrgs)
             .FirstOrDefaultAsync(s => s.Id == id && s.AccountId == author.AccountId && s.ReblogOfId == null, ct)
             ?? throw ApiException.NotFound();
+        if (status.State == StatusState.Rejected)
+            throw ApiException.Unprocessable("Validation failed: a moderator rejected this post; it cannot be edited. Write a new one.");
         var newText = text is null ? status.Text : StatusText.NormalizeNewlines(text);
         var newSpoiler = spoilerText is null ? status.SpoilerText : StatusText.NormalizeNewlines(spoilerText).Trim();
         ValidateText(newText, newSpoiler);
+        var justification = guard.ValidateOverride(leakGuardOverride);
         var now = clock.GetUtcNow();
+
+        // Judged before anything changes: a refusal saves nothing but its audit entry.
+        var orgIds = status.AudienceOrgs.Select(o => o.PartnerOrgId).ToArray();
+        var audienceText = await AudienceTextAsync(status.AudienceKind, status.AudienceTeamId, orgIds, ct);
+        var target = await guard.TargetAsync(author, status.AudienceKind, orgIds, status.Mentions.Select(m => m.AccountId).ToList(), ct);
+        var verdict = await guard.JudgeAsync(newText, newSpoiler, target, ct);
+        var wasPublished = status.State == StatusState.Published;
+        status.State = await guard.DecideAsync(author.AccountId, verdict, justification, audienceText, $"status:{status.Id}", ct);
 
         if (status.EditCount == 0)
             db.StatusEdits.Add(new StatusEdit { Id = Snowflake.NewId(status.CreatedAt), StatusId = status.Id, Text = status.Text, SpoilerText = status.SpoilerText, Sensitive = status.Sensitive, CreatedAt = status.CreatedAt });
@@ -123,10 +161,79 @@ public sealed class StatusPublisher(
         status.Tags.RemoveAll(t => !tags.Contains(t.Name));
         foreach (var t in tags.Where(t => status.Tags.All(x => x.Name != t))) status.Tags.Add(new StatusTag { StatusId = status.Id, Name = t });
 
-        var boosters = await db.Statuses.Where(s => s.ReblogOfId == status.Id).Select(s => s.AccountId).Distinct().ToListAsync(ct);
-        foreach (var b in boosters) await notifier.NotifyAsync(b, author.AccountId, "update", status, ct);
-        await db.SaveChangesAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var review = await db.LeakReviews.FirstOrDefaultAsync(r => r.StatusId == status.Id, ct);
+        Remember(status, verdict, verdict.Decision == LeakDecision.Warn ? justification : null, now, review);
+        if (wasPublished != (status.State == StatusState.Published)) await SetBoostsStateAsync(status.Id, status.State, ct);
+        if (status.State == StatusState.Published)
+        {
+            var boosters = await db.Statuses.Where(s => s.ReblogOfId == status.Id).Select(s => s.AccountId).Distinct().ToListAsync(ct);
+            foreach (var b in boosters) await notifier.NotifyAsync(b, author.AccountId, "update", status, ct);
+            if (!wasPublished) await NotifyPublishedAsync(status, ct);
+        }
+        await SaveAuditedAsync(author.AccountId, status, verdict, justification, audienceText, ct);
+        await tx.CommitAsync(ct);
         return status;
+    }
+
+    /// <summary>Boosts follow their original: held with it (they would show its text), published again with it.</summary>
+    public Task SetBoostsStateAsync(long originalId, StatusState state, CancellationToken ct) =>
+        db.Statuses.Where(s => s.ReblogOfId == originalId && s.State != StatusState.Rejected).ExecuteUpdateAsync(u => u.SetProperty(s => s.State, state), ct);
+
+    /// <summary>Notifies the mentioned people and the parent's author, once a post is published (now or on approval).</summary>
+    public async Task NotifyPublishedAsync(Status status, CancellationToken ct)
+    {
+        foreach (var m in status.Mentions) await notifier.NotifyAsync(m.AccountId, status.AccountId, "mention", status, ct);
+        if (status.InReplyToAccountId is { } parentAuthor && status.Mentions.All(m => m.AccountId != parentAuthor))
+            await notifier.NotifyAsync(parentAuthor, status.AccountId, "mention", status, ct);
+    }
+
+    /// <summary>Keeps the verdict with the post when there is anything to show (findings, a justification, a hold).</summary>
+    private void Remember(Status status, LeakJudgement verdict, string? justification, DateTimeOffset now, LeakReview? previous = null)
+    {
+        if (verdict.Findings.Count == 0 && justification is null && status.State == StatusState.Published)
+        {
+            if (previous is not null) db.LeakReviews.Remove(previous);
+            return;
+        }
+        var review = previous ?? db.LeakReviews.Add(new LeakReview { StatusId = status.Id, AccountId = status.AccountId }).Entity;
+        review.Decision = verdict.Decision.ToWire();
+        review.Audience = verdict.Audience.ToWire();
+        review.Score = verdict.Score;
+        review.FindingsJson = LeakReport.SerializeFindings(verdict);
+        review.Types = LeakReport.TypesOf(verdict);
+        review.Override = justification;
+        review.CheckedAt = now;
+        review.Pending = status.State == StatusState.Held;
+        // An edit that is still held keeps the moderator's earlier request, so the queue shows it came back.
+        if (status.State != StatusState.Held)
+        {
+            review.Outcome = null;
+            review.ReviewReason = null;
+            review.ReviewedById = null;
+            review.ReviewedAt = null;
+        }
+    }
+
+    /// <summary>Saves the post; a hold or an overridden warning is audited in the same transaction.</summary>
+    private async Task SaveAuditedAsync(long authorId, Status status, LeakJudgement verdict, string? justification, string audienceText, CancellationToken ct)
+    {
+        var action = status.State == StatusState.Held ? "leak_guard.hold"
+            : verdict.Decision == LeakDecision.Warn && justification is not null ? "leak_guard.override"
+            : null;
+        if (action is null)
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        await audit.AppendAsync(await guard.ActorAsync(authorId, ct), action, $"status:{status.Id}", LeakReport.AuditDetails(verdict, audienceText, justification), ct);
+    }
+
+    private async Task<string> AudienceTextAsync(AudienceKind kind, long? teamId, IReadOnlyCollection<long> orgIds, CancellationToken ct)
+    {
+        var team = teamId is { } t ? await db.Teams.AsNoTracking().Where(x => x.Id == t).Select(x => x.Handle).FirstOrDefaultAsync(ct) : null;
+        var orgs = orgIds.Count == 0 ? [] : await db.PartnerOrgs.AsNoTracking().Where(o => orgIds.Contains(o.Id)).Select(o => o.Handle).ToListAsync(ct);
+        return AudienceSpec.Format(kind, team, orgs);
     }
 
     public async Task DeleteAsync(Viewer viewer, Status status, CancellationToken ct)
@@ -142,6 +249,7 @@ public sealed class StatusPublisher(
         await db.StatusMentions.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
         await db.StatusTags.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
         await db.StatusAudienceOrgs.Where(n => ids.Contains(n.StatusId)).ExecuteDeleteAsync(ct);
+        await db.LeakReviews.Where(r => ids.Contains(r.StatusId)).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => s.ReblogOfId == status.Id).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => s.Id == status.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);

@@ -2,6 +2,7 @@ using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace Gazouille.Features.Statuses;
 /// Loads and renders statuses for one viewer. Counts only include replies, boosts and favourites that the viewer may
 /// see (I3), and the viewer's own flags come from the viewer's rows.
 /// </summary>
-public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, InstanceUrls urls)
+public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, InstanceUrls urls, LeakGate guard)
 {
     /// <summary>Loads statuses by id with everything rendering needs, in the order of <paramref name="ids"/>.</summary>
     public async Task<List<Status>> LoadAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
@@ -65,6 +66,11 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
                 .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { m.StatusId, t.Handle }).ToListAsync(ct))
             .ToLookup(x => x.StatusId, x => x.Handle);
 
+        // The author (only) sees the guard's verdict on their own posts, in their language.
+        var ownIds = all.Where(s => viewer.IsSignedIn && s.AccountId == viewer.AccountId && s.ReblogOfId == null).Select(s => s.Id).Distinct().ToArray();
+        var reviews = ownIds.Length == 0 ? [] : await db.LeakReviews.AsNoTracking().Where(r => ownIds.Contains(r.StatusId)).ToDictionaryAsync(r => r.StatusId, ct);
+        var lang = ownIds.Length == 0 ? "fr" : await guard.LanguageAsync(viewer.AccountId, ct);
+
         var authorList = all.Select(s => s.Account!).DistinctBy(a => a.Id).ToList();
         var rendered = (await accounts.RenderManyAsync(viewer, authorList, ct: ct)).ToDictionary(a => a.Id);
 
@@ -80,8 +86,17 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
             var mentionUrls = mentions.ToDictionary(m => m.Username.ToLowerInvariant(), m => m.Url);
             foreach (var handle in teamMentions[s.Id]) mentionUrls.TryAdd(handle, urls.Team(handle));
             var content = StatusText.Render(s.Text, u => mentionUrls.GetValueOrDefault(u), urls.Base);
-            // The Leak Guard verdict is attached once the guard runs at publish time (issue 6); until then nothing is claimed.
             LeakGuardState? guard = null;
+            if (ownIds.Contains(s.Id))
+            {
+                var review = reviews.GetValueOrDefault(s.Id);
+                guard = new LeakGuardState(LeakReport.StateOf(s.State), review?.Decision ?? "allow",
+                    review is null ? [] : LeakReport.ReadFindings(review.FindingsJson).Select(f => (object)f.ToEntity(lang)).ToArray())
+                {
+                    Override = review?.Override,
+                    Reason = s.State == StatusState.Rejected || review?.Outcome == "edit_requested" ? review?.ReviewReason : null,
+                };
+            }
             return new StatusEntity(
                 Ids.Format(s.Id), AccountRenderer.Iso(s.CreatedAt), s.InReplyToId is { } r ? Ids.Format(r) : null,
                 s.InReplyToAccountId is { } ra ? Ids.Format(ra) : null, s.Sensitive, s.SpoilerText,

@@ -31,7 +31,10 @@ public static class StatusesApi
         if (p.GetAll("media_ids").Count > 0) throw ApiException.Unprocessable("Validation failed: media attachments are not supported yet");
         if (p.Has("poll[options]")) throw ApiException.Unprocessable("Validation failed: polls are not supported yet");
         var input = new NewStatus(p.Get("status"), p.Get("spoiler_text"), p.GetBool("sensitive") ?? false, p.Get("language"),
-            p.GetId("in_reply_to_id"), p.Get("audience"), p.Get("visibility"), http.Request.Headers["Idempotency-Key"].FirstOrDefault());
+            p.GetId("in_reply_to_id"), p.Get("audience"), p.Get("visibility"), http.Request.Headers["Idempotency-Key"].FirstOrDefault())
+        {
+            LeakGuardOverride = p.Get("leak_guard_override"),
+        };
         var status = await publisher.CreateAsync(viewer, input, ct);
         var loaded = await renderer.LoadAsync([status.Id], ct);
         return TypedResults.Ok(await renderer.RenderAsync(viewer, loaded[0], ct));
@@ -53,7 +56,8 @@ public static class StatusesApi
                 && !string.Equals(requested.Trim(), (await renderer.RenderAsync(http.Viewer(), current[0], ct)).Audience, StringComparison.OrdinalIgnoreCase))
                 throw ApiException.Unprocessable("Validation failed: the audience of a published post cannot be changed; delete it and post again");
         }
-        var status = await publisher.EditAsync(http.Viewer(), statusId, p.Get("status"), p.Get("spoiler_text"), p.GetBool("sensitive"), p.Get("language"), ct);
+        var status = await publisher.EditAsync(http.Viewer(), statusId, p.Get("status"), p.Get("spoiler_text"), p.GetBool("sensitive"), p.Get("language"),
+            p.Get("leak_guard_override"), ct);
         var loaded = await renderer.LoadAsync([status.Id], ct);
         return TypedResults.Ok(await renderer.RenderAsync(http.Viewer(), loaded[0], ct));
     }

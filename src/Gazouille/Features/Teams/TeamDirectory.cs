@@ -1,6 +1,7 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Statuses;
 using Gazouille.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Teams;
 
 /// <summary>Creates teams and memberships with the same checks for the CLI, the API and the demo.</summary>
-public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls)
+public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate guard)
 {
     /// <summary>The teams a viewer may know of: all for employees, the granted ones for a guest.</summary>
     public IQueryable<Team> Visible(Viewer viewer)
@@ -53,6 +54,15 @@ public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls)
         if (name.Length is 0 or > 100) return (null, "The team name must be 1 to 100 characters long.");
         if (await db.Teams.AnyAsync(t => t.Handle == handle, ct)) return (null, $"A team @{handle} already exists.");
         if (await db.Users.AnyAsync(a => a.NormalizedUserName == handle.ToUpperInvariant(), ct)) return (null, $"@{handle} is already a person's username; choose another handle.");
+        try
+        {
+            // Guests of partner organizations read team descriptions: judged as partners, like profiles.
+            await guard.CheckProfileTextAsync(0, "system", "description", description?.Trim() ?? "", null, $"team:{handle}", ct);
+        }
+        catch (Api.ApiException e)
+        {
+            return (null, "The description cannot be published: " + e.Message);
+        }
         var team = new Team { Id = Snowflake.NewId(), Handle = handle, Name = name, Description = description?.Trim() ?? "", CreatedAt = DateTimeOffset.UtcNow };
         db.Teams.Add(team);
         await db.SaveChangesAsync(ct);

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace Gazouille.Tests;
+
+/// <summary>Runs the real <c>gazouille</c> executable on a data folder (as CliTests does).</summary>
+public static class GazouilleCli
+{
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(string dataDirectory, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "gazouille.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.ArgumentList.Add("--data");
+        start.ArgumentList.Add(dataDirectory);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
