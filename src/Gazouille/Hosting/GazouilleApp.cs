@@ -83,6 +83,7 @@ public static class GazouilleApp
         services.AddHttpContextAccessor();
         services.AddSingleton<LeakPolicyStore>();
         services.AddScoped<LeakGate>();
+        services.AddScoped<LeakChecker>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
         return services;
@@ -128,7 +129,6 @@ public static class GazouilleApp
         app.MapGet("/headers/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
 
         app.MapSignInPages();
-        app.MapSignUpPages();
         app.MapRegistrationApi();
         app.MapOAuth();
         app.MapAppsApi();

@@ -138,7 +138,7 @@ public static class ModerationApi
         return TypedResults.Ok((await RenderAsync(http, db, renderer, [sid], ct))[0]);
     }
 
-    private static async Task<List<HeldPostEntity>> RenderAsync(HttpContext http, GazouilleDb db, StatusRenderer renderer, List<long> ids, CancellationToken ct)
+    internal static async Task<List<HeldPostEntity>> RenderAsync(HttpContext http, GazouilleDb db, StatusRenderer renderer, List<long> ids, CancellationToken ct)
     {
         var viewer = http.Viewer();
         var statuses = await renderer.LoadAsync(ids, ct);

@@ -26,6 +26,7 @@ public static class WebSetup
             o.Conventions.AddPageRoute("/Timelines/Timeline", "/tags/{tag}");
             o.Conventions.AllowAnonymousToPage("/Web/Language");
             o.Conventions.AllowAnonymousToPage("/OAuth/SignIn");
+            o.Conventions.AllowAnonymousToPage("/LeakGuard/Help");
             o.Conventions.AllowAnonymousToPage("/Accounts/SignUp");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>

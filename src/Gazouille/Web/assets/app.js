@@ -19,6 +19,12 @@
   document.addEventListener("click", (e) => {
     const opener = e.target.closest("[data-open-dialog]");
     if (opener) { document.getElementById(opener.getAttribute("data-open-dialog"))?.showModal(); return; }
+    const suggestion = e.target.closest("[data-set-audience]");
+    if (suggestion) {
+      const select = suggestion.form?.querySelector("select[name=audience]") ?? document.getElementById("compose-audience");
+      if (select) { select.value = suggestion.dataset.setAudience; select.dispatchEvent(new Event("change", { bubbles: true })); select.focus(); }
+      return;
+    }
     const compose = e.target.closest("[data-compose]");
     if (compose && focusCompose()) e.preventDefault();
   });
