@@ -114,6 +114,8 @@ public class DetectorTests
     [InlineData("mot de passe : oublié")]
     [InlineData("password: reset")]
     [InlineData("commit 3f9a2c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39")]
+    [InlineData("le plan https://intranet.example.test/projects/2026/infrastructure/migration-plan-final-v3.pdf")]
+    [InlineData("voir Docs/Architecture/Decision-Records/ADR-0042_Event-Bus.md")]
     public void Talk_about_passwords_is_not_a_secret(string text) =>
         Assert.DoesNotContain(Find(text), f => f.Type == FindingTypes.Secret);
 

@@ -124,10 +124,35 @@ internal static partial class SecretDetector
     private static void AddToken(ScanContext ctx, string text, int start, int end)
     {
         var token = text.AsSpan(start, end - start);
-        if (HasClasses(token) >= 3 && ShannonEntropy(token) >= 4.2 && !Covers(ctx, start, end))
+        if (HasClasses(token) >= 3 && ShannonEntropy(token) >= 4.2 && !IsWordPath(token) && !Covers(ctx, start, end))
         {
             ctx.Add(FindingTypes.Secret, start, end, 0.7, "high-entropy");
         }
+    }
+
+    /// <summary>
+    /// A path or slug made of words ("projects/2026/migration-plan-final-v3") has the entropy of a key but none of its
+    /// randomness: every segment is a word in one case, a short number, or a short version tag.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> Vowels = System.Buffers.SearchValues.Create("aeiouyAEIOUY");
+
+    private static bool IsWordPath(ReadOnlySpan<char> token)
+    {
+        var segments = 0;
+        foreach (var range in token.SplitAny("/._-:"))
+        {
+            var seg = token[range];
+            if (seg.Length == 0) continue;
+            segments++;
+            // One case, or a capitalized word ("Architecture").
+            var letters = !seg.ContainsAnyExceptInRange('a', 'z') || !seg.ContainsAnyExceptInRange('A', 'Z')
+                || (char.IsAsciiLetterUpper(seg[0]) && !seg[1..].ContainsAnyExceptInRange('a', 'z')) ? "words" : null;
+            var wordLike = (letters is not null && seg.Length >= 2 && seg.IndexOfAny(Vowels) >= 0)
+                || (seg.Length <= 4 && !seg.ContainsAnyExceptInRange('0', '9'))
+                || (seg.Length <= 3 && char.IsAsciiLetter(seg[0]) && !seg[1..].ContainsAnyExceptInRange('0', '9'));
+            if (!wordLike) return false;
+        }
+        return segments >= 2;
     }
 
     private static bool Covers(ScanContext ctx, int start, int end)
