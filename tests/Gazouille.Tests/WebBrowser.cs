@@ -40,24 +40,25 @@ public sealed class WebBrowser(HttpClient http)
     }
 
     /// <summary>Opens <paramref name="page"/>, fills the form posting to <paramref name="action"/> and submits it, as a person would.</summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string page, string action, params (string Name, string Value)[] fields)
-    {
-        var html = await PageAsync(page);
-        var form = HtmlForms.HiddenFields(html, action, page);
-        form.RemoveAll(f => fields.Any(x => x.Name == f.Key));
-        form.AddRange(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
-        return await Http.PostAsync(action, new FormUrlEncodedContent(form));
-    }
+    public Task<HttpResponseMessage> SubmitAsync(string page, string action, params (string Name, string Value)[] fields) =>
+        SendFormAsync(page, action, action, htmx: false, fields);
 
     /// <summary>The same, as htmx sends it (the server answers a fragment).</summary>
-    public async Task<HttpResponseMessage> SubmitWithHtmxAsync(string page, string action, params (string Name, string Value)[] fields)
+    public Task<HttpResponseMessage> SubmitWithHtmxAsync(string page, string action, params (string Name, string Value)[] fields) =>
+        SendFormAsync(page, action, action, htmx: true, fields);
+
+    /// <summary>
+    /// Takes the hidden fields (antiforgery) of the form posting to <paramref name="formAction"/> on <paramref name="page"/>,
+    /// adds <paramref name="fields"/> and posts them to <paramref name="target"/> — which differs when htmx sends a form
+    /// elsewhere (the compose box's tips).
+    /// </summary>
+    public async Task<HttpResponseMessage> SendFormAsync(string page, string formAction, string target, bool htmx, params (string Name, string Value)[] fields)
     {
-        var html = await PageAsync(page);
-        var form = HtmlForms.HiddenFields(html, action, page);
+        var form = HtmlForms.HiddenFields(await PageAsync(page), formAction, page);
         form.RemoveAll(f => fields.Any(x => x.Name == f.Key));
         form.AddRange(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
-        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("HX-Request", "true");
+        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new FormUrlEncodedContent(form) };
+        if (htmx) request.Headers.Add("HX-Request", "true");
         return await Http.SendAsync(request);
     }
 }

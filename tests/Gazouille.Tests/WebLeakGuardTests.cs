@@ -27,14 +27,8 @@ public sealed class WebLeakGuardTests : IAsyncLifetime
         _f.WithScopeAsync(sp => sp.GetRequiredService<GazouilleDb>().Statuses.CountAsync(s => s.Text == text && s.State == StatusState.Published));
 
     /// <summary>What htmx sends as the author types: the compose form's fields to the check handler.</summary>
-    private static async Task<HttpResponseMessage> CheckAsync(WebBrowser browser, string text, string audience)
-    {
-        var fields = HtmlForms.HiddenFields(await browser.PageAsync("/"), "/web/compose");
-        fields.AddRange([new("status", text), new("audience", audience)]);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/web/compose?handler=check") { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("HX-Request", "true");
-        return await browser.Http.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> CheckAsync(WebBrowser browser, string text, string audience) =>
+        browser.SendFormAsync("/", "/web/compose", "/web/compose?handler=check", htmx: true, ("status", text), ("audience", audience));
 
     [Fact]
     public async Task Tips_highlight_the_finding_explain_it_and_offer_the_narrower_audience()

@@ -16,6 +16,11 @@ public sealed class ApiException(int status, string message) : Exception(message
     /// <summary>More members of the error body beside <c>error</c> (e.g. <c>leak_guard</c>), for clients that know them.</summary>
     public IReadOnlyDictionary<string, object?>? Extra { get; init; }
 
+    /// <summary>The message for a person on a page, without the "Validation failed: " prefix API clients expect.</summary>
+    public string Explanation => Message.StartsWith(ValidationPrefix, StringComparison.Ordinal) ? Message[ValidationPrefix.Length..] : Message;
+
+    private const string ValidationPrefix = "Validation failed: ";
+
     public static ApiException Unprocessable(string message) => new(StatusCodes.Status422UnprocessableEntity, message);
     public static ApiException BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
     public static ApiException NotFound() => new(StatusCodes.Status404NotFound, ApiError.NotFound.Error);

@@ -42,9 +42,8 @@ public sealed class PreferencesModel(GazouilleDb db, AudienceChoices audiences, 
         await db.Users.Where(a => a.Id == Viewer.AccountId).ExecuteUpdateAsync(u => u
             .SetProperty(a => a.Language, language!).SetProperty(a => a.DefaultAudience, DefaultAudience), ct);
         WebSetup.RememberCulture(Response, language!);
-        var cookie = new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true };
         if (Theme == "auto") Response.Cookies.Delete(WebSetup.ThemeCookie);
-        else Response.Cookies.Append(WebSetup.ThemeCookie, Theme, cookie);
+        else Response.Cookies.Append(WebSetup.ThemeCookie, Theme, WebSetup.Remembered);
         return LocalRedirect("/settings/preferences?saved=true");
     }
 }

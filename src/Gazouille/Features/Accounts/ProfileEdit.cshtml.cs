@@ -34,7 +34,7 @@ public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, Ins
         }
         catch (ApiException e)
         {
-            Error = e.Message.StartsWith("Validation failed: ", StringComparison.Ordinal) ? e.Message["Validation failed: ".Length..] : e.Message;
+            Error = e.Explanation;
             Response.StatusCode = e.Status;
             return Page();
         }

@@ -92,7 +92,7 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
         }
         catch (ApiException e) when (e.Status != StatusCodes.Status404NotFound)
         {
-            return await FailAsync(e.Message.StartsWith("Validation failed: ", StringComparison.Ordinal) ? e.Message["Validation failed: ".Length..] : e.Message, ct);
+            return await FailAsync(e.Explanation, ct);
         }
         catch (ApiException)
         {

@@ -20,6 +20,10 @@ public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLo
     public const string EditRequestedNotification = "gazouille.leak_guard.edit_requested";
     public const int MaxReasonLength = 1000;
 
+    /// <summary>The posts waiting in the queue: held, not boosts, with a review still pending.</summary>
+    public IQueryable<Status> Pending() =>
+        db.Statuses.AsNoTracking().Where(s => s.State == StatusState.Held && s.ReblogOfId == null && db.LeakReviews.Any(r => r.StatusId == s.Id && r.Pending));
+
     public async Task ApproveAsync(Viewer moderator, long id, CancellationToken ct)
     {
         var (status, review) = await FindHeldAsync(moderator, id, ct);

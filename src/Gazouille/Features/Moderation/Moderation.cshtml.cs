@@ -29,7 +29,7 @@ public sealed class ModerationModel(GazouilleDb db, StatusRenderer renderer, Hel
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var query = db.Statuses.AsNoTracking().Where(s => s.State == StatusState.Held && s.ReblogOfId == null && db.LeakReviews.Any(r => r.StatusId == s.Id && r.Pending));
+        var query = held.Pending();
         var page = new PageRequest(Ids.TryParse(MaxId, out var max) ? max : null, null, null, PageSize);
         var ids = await page.ApplyAsync(query, s => s.Id, q => q.Select(s => s.Id).ToListAsync(ct));
         var texts = await db.Statuses.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => Ids.Format(s.Id), s => s.Text, ct);
@@ -52,7 +52,7 @@ public sealed class ModerationModel(GazouilleDb db, StatusRenderer renderer, Hel
         }
         catch (ApiException e) when (e.Status != StatusCodes.Status404NotFound)
         {
-            Error = e.Message.StartsWith("Validation failed: ", StringComparison.Ordinal) ? e.Message["Validation failed: ".Length..] : e.Message;
+            Error = e.Explanation;
             await LoadAsync(ct);
             Response.StatusCode = e.Status;
             return Page();

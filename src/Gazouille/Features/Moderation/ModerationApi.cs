@@ -36,11 +36,10 @@ public static class ModerationApi
     }
 
     /// <summary>Held posts, newest first, paged like Mastodon; filters: team, audience, type, older_than, newer_than (e.g. 90m, 24h, 7d).</summary>
-    private static async Task<Ok<List<HeldPostEntity>>> List(HttpContext http, ApiParams p, GazouilleDb db, StatusRenderer renderer, CancellationToken ct)
+    private static async Task<Ok<List<HeldPostEntity>>> List(HttpContext http, ApiParams p, GazouilleDb db, HeldPosts held, StatusRenderer renderer, CancellationToken ct)
     {
         RequireModerator(http);
-        var query = db.Statuses.AsNoTracking().Where(s => s.State == StatusState.Held && s.ReblogOfId == null
-            && db.LeakReviews.Any(r => r.StatusId == s.Id && r.Pending));
+        var query = held.Pending();
         if (p.Get("team") is { Length: > 0 } team)
         {
             var handle = team.Trim().TrimStart('@').ToLowerInvariant();

@@ -22,6 +22,6 @@ public sealed class NotificationsModel(NotificationReader notifications) : WebPa
         if (rows.Count == PageSize) OlderUrl = $"/notifications?max_id={Ids.Format(rows[^1].Id)}";
         if (MaxId is null && rows.Count > 0)
             Response.Cookies.Append(Web.WebSession.NotificationsSeenCookie, Ids.Format(rows[0].Id),
-                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+                Web.WebSetup.Remembered);
     }
 }

@@ -71,7 +71,7 @@ public sealed class ComposeModel(ComposeBox compose, StatusPublisher publisher, 
             }
             catch (ApiException e)
             {
-                error = e.Message.StartsWith("Validation failed: ", StringComparison.Ordinal) ? e.Message["Validation failed: ".Length..] : e.Message;
+                error = e.Explanation;
                 if (e.Extra?.ContainsKey("leak_guard") == true)
                 {
                     // The guard stopped it: show what it found in place, and for a warning, let the author justify and publish.

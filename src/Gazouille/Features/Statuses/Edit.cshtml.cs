@@ -38,7 +38,7 @@ public sealed class EditModel(StatusFinder finder, StatusPublisher publisher, St
             }
             catch (ApiException e)
             {
-                Error = e.Message.StartsWith("Validation failed: ", StringComparison.Ordinal) ? e.Message["Validation failed: ".Length..] : e.Message;
+                Error = e.Explanation;
             }
         }
         Response.StatusCode = 422;

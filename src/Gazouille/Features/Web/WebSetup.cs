@@ -78,8 +78,10 @@ public static class WebSetup
 
     /// <summary>Remembers the reader's language in a cookie (a year), the way the request localization reads it.</summary>
     public static void RememberCulture(HttpResponse response, string culture) =>
-        response.Cookies.Append(CultureCookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+        response.Cookies.Append(CultureCookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)), Remembered);
+
+    /// <summary>A reader's choice kept on the device for a year (language, theme, last notification seen).</summary>
+    public static CookieOptions Remembered => new() { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true };
 
     public static string? SupportedCulture(string? raw) =>
         Cultures.Select(c => c.Name).FirstOrDefault(c => string.Equals(c, raw?.Trim(), StringComparison.OrdinalIgnoreCase));
