@@ -35,6 +35,37 @@ public sealed class AccountsApiTests : IAsyncLifetime
         await (await writeOnly.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Forbidden);
     }
 
+    private async Task<(int Followers, int Following, int Statuses)> CountsAsync(long id)
+    {
+        var a = await _bob.GetOkAsync($"/api/v1/accounts/{id}");
+        return (a.GetProperty("followers_count").GetInt32(), a.GetProperty("following_count").GetInt32(), a.GetProperty("statuses_count").GetInt32());
+    }
+
+    /// <summary>Counts are cached for employees (AccountCounts): every write through the product must show at once.</summary>
+    [Fact]
+    public async Task Counts_follow_every_write_at_once_even_once_cached()
+    {
+        Assert.Equal((0, 0, 0), await CountsAsync(_aliceId));
+        Assert.Equal((0, 0, 0), await CountsAsync(_aliceId));
+        (await _bob.PostAsync($"/api/v1/accounts/{_aliceId}/follow", null)).EnsureSuccessStatusCode();
+        Assert.Equal((1, 0, 0), await CountsAsync(_aliceId));
+        Assert.Equal((0, 1, 0), await CountsAsync(_bobId));
+
+        var post = await (await _alice.PostAsync("/api/v1/statuses", ApiAssert.Form(("status", "Bonjour à tous"), ("audience", "company")))).OkJsonAsync();
+        Assert.Equal((1, 0, 1), await CountsAsync(_aliceId));
+        (await _bob.PostAsync($"/api/v1/statuses/{post.Str("id")}/reblog", null)).EnsureSuccessStatusCode();
+        Assert.Equal((0, 1, 1), await CountsAsync(_bobId));
+
+        // Deleting the post removes its boosts too: both authors' counts drop.
+        (await _alice.DeleteAsync($"/api/v1/statuses/{post.Str("id")}")).EnsureSuccessStatusCode();
+        Assert.Equal((1, 0, 0), await CountsAsync(_aliceId));
+        Assert.Equal((0, 1, 0), await CountsAsync(_bobId));
+
+        (await _bob.PostAsync($"/api/v1/accounts/{_aliceId}/unfollow", null)).EnsureSuccessStatusCode();
+        Assert.Equal((0, 0, 0), await CountsAsync(_aliceId));
+        Assert.Equal((0, 0, 0), await CountsAsync(_bobId));
+    }
+
     private const System.Text.Json.JsonValueKind JsonValueKindObject = System.Text.Json.JsonValueKind.Object;
 
     [Fact]

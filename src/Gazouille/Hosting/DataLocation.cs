@@ -28,16 +28,23 @@ public sealed record DataLocation(string DataDirectory, DatabaseProvider Provide
         return new DataLocation(dir, provider, connection);
     }
 
+    /// <remarks>
+    /// Collections (the viewer's teams, follows, a page of ids) are sent as ONE array parameter (SQLite json_each,
+    /// PostgreSQL arrays) rather than EF 10's default of one parameter per element: with one parameter per element EF
+    /// rewrites and re-checks the SQL on every execution, which was a fifth of a home timeline request's CPU.
+    /// </remarks>
     public void Configure(DbContextOptionsBuilder options)
     {
         if (Provider == DatabaseProvider.Postgres)
         {
-            options.UseNpgsql(PostgresConnection, o => o.MigrationsAssembly("Gazouille.Data.Postgres"));
+            options.UseNpgsql(PostgresConnection, o => o.MigrationsAssembly("Gazouille.Data.Postgres")
+                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
         }
         else
         {
             var cs = new SqliteConnectionStringBuilder { DataSource = SqlitePath, Cache = SqliteCacheMode.Private, Pooling = true, DefaultTimeout = 30 };
-            options.UseSqlite(cs.ToString(), o => o.MigrationsAssembly("Gazouille.Data.Sqlite"));
+            options.UseSqlite(cs.ToString(), o => o.MigrationsAssembly("Gazouille.Data.Sqlite")
+                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
             options.AddInterceptors(SqlitePragmas.Instance);
         }
     }

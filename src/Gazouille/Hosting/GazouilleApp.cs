@@ -57,7 +57,14 @@ public static class GazouilleApp
         services.AddSingleton(data);
         services.AddHttpContextAccessor();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<GazouilleDb>(data.Configure);
+        // Pooled: a request reuses a context instead of building one (and its services) from scratch.
+        services.AddSingleton<AccountCounts>();
+        services.AddSingleton<AccountCounts.Invalidator>();
+        services.AddDbContextPool<GazouilleDb>((sp, options) =>
+        {
+            data.Configure(options);
+            options.AddInterceptors(sp.GetRequiredService<AccountCounts.Invalidator>());
+        });
         services.AddScoped<ViewerLoader>();
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Turns accounts into Mastodon entities for one viewer; counts include only what that viewer may see (I3).</summary>
-public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls)
+public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCounts cache)
 {
     public async Task<AccountEntity> RenderAsync(Viewer viewer, Account account, bool withSource = false, CancellationToken ct = default) =>
         (await RenderManyAsync(viewer, [account], withSource, ct))[0];
@@ -23,12 +23,25 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls)
         Dictionary<long, int> followers, following, statuses;
         if (viewer.IsEmployee)
         {
-            followers = await db.Follows.Where(f => ids.Contains(f.TargetId))
-                .GroupBy(f => f.TargetId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-            following = await db.Follows.Where(f => ids.Contains(f.FollowerId))
-                .GroupBy(f => f.FollowerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-            statuses = await db.Statuses.Where(s => ids.Contains(s.AccountId) && s.State == StatusState.Published)
-                .GroupBy(s => s.AccountId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            followers = []; following = []; statuses = [];
+            var missing = new List<long>();
+            foreach (var id in ids)
+            {
+                if (cache.TryGet(id, out var c)) (followers[id], following[id], statuses[id]) = (c.Followers, c.Following, c.Statuses);
+                else missing.Add(id);
+            }
+            if (missing.Count > 0)
+            {
+                var epoch = cache.Epoch;
+                var counted = await db.Follows.Where(f => missing.Contains(f.TargetId)).GroupBy(f => f.TargetId).Select(g => new { Kind = 0, g.Key, Count = g.Count() })
+                    .Concat(db.Follows.Where(f => missing.Contains(f.FollowerId)).GroupBy(f => f.FollowerId).Select(g => new { Kind = 1, g.Key, Count = g.Count() }))
+                    .Concat(db.Statuses.Where(s => missing.Contains(s.AccountId) && s.State == StatusState.Published)
+                        .GroupBy(s => s.AccountId).Select(g => new { Kind = 2, g.Key, Count = g.Count() }))
+                    .ToListAsync(ct);
+                foreach (var c in counted) (c.Kind switch { 0 => followers, 1 => following, _ => statuses })[c.Key] = c.Count;
+                foreach (var id in missing)
+                    cache.Store(epoch, id, new AccountCounts.Counts(followers.GetValueOrDefault(id), following.GetValueOrDefault(id), statuses.GetValueOrDefault(id)));
+            }
         }
         else
         {
