@@ -3,6 +3,7 @@ using Gazouille.Data.Entities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Gazouille.Tests;
 
@@ -25,6 +26,7 @@ public sealed class VerifyCliTests : IAsyncLifetime
         var upstream = _f.Client();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
         _http = builder.Build();
         _http.Run(async ctx =>
         {
