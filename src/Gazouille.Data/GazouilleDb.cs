@@ -33,6 +33,8 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<LeakPolicyDocument> LeakPolicyDocuments => Set<LeakPolicyDocument>();
     public DbSet<LeakReview> LeakReviews => Set<LeakReview>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<StatusProof> StatusProofs => Set<StatusProof>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -197,6 +199,20 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.Property(x => x.Subject).HasMaxLength(200);
             e.Property(x => x.PrevHash).HasMaxLength(64);
             e.Property(x => x.Hash).HasMaxLength(64);
+        });
+        builder.Entity<SigningKey>(e =>
+        {
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.X).HasMaxLength(64);
+            e.Property(x => x.Y).HasMaxLength(64);
+            e.HasIndex(x => x.CreatedAt);
+        });
+        builder.Entity<StatusProof>(e =>
+        {
+            e.HasKey(x => new { x.StatusId, x.Edit });
+            e.HasOne<Status>().WithMany().HasForeignKey(x => x.StatusId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.Signature).HasMaxLength(128);
+            e.Property(x => x.KeyId).HasMaxLength(64);
         });
     }
 }

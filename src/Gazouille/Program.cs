@@ -7,4 +7,5 @@ var root = new RootCommand("Gazouille — the company's microblog, open to partn
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(Gazouille.Features.LeakGuard.LeakGuardCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -6,6 +6,8 @@ public class Team
     public required string Handle { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
+    /// <summary>Marked by an administrator (<c>admin verify-account</c>): the team speaks for the company.</summary>
+    public bool Official { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public List<TeamMember> Members { get; set; } = [];
 }

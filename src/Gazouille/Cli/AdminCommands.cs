@@ -21,6 +21,8 @@ public static class AdminCommands
         admin.Subcommands.Add(CreatePartner());
         admin.Subcommands.Add(Grant(revoke: false));
         admin.Subcommands.Add(Grant(revoke: true));
+        admin.Subcommands.Add(TrustCommands.VerifyAccount());
+        admin.Subcommands.Add(TrustCommands.RotateKey());
         admin.Subcommands.Add(GenerateCommand.Create());
         admin.Subcommands.Add(ComplianceCommands.Policy());
         admin.Subcommands.Add(ComplianceCommands.Audit());
@@ -37,7 +39,8 @@ public static class AdminCommands
         var role = new Option<string>("--role") { Description = "employee, moderator or admin", DefaultValueFactory = _ => "employee" };
         var partner = new Option<string?>("--partner") { Description = "Make a guest of this partner organization" };
         var password = new Option<string?>("--password") { Description = "Password (generated and printed when omitted)" };
-        var cmd = new Command("create-user", "Create an account") { username, email, displayName, role, partner, password };
+        var official = new Option<bool>("--official") { Description = "Create an official account (exempt from the impersonation guard)" };
+        var cmd = new Command("create-user", "Create an account") { username, email, displayName, role, partner, password, official };
         cmd.SetAction((r, ct) => CliHost.RunAsync(async () =>
         {
             var parsedRole = r.GetValue(role)!.ToLowerInvariant() switch
@@ -50,9 +53,12 @@ public static class AdminCommands
             await using var sp = await CliHost.OpenAsync(r, ct);
             await using var scope = sp.CreateAsyncScope();
             var (account, pwd, error) = await scope.ServiceProvider.GetRequiredService<AccountDirectory>().CreateAsync(
-                new NewAccount(r.GetValue(username)!, r.GetValue(email)!, r.GetValue(displayName), parsedRole, r.GetValue(partner), r.GetValue(password)), ct);
+                new NewAccount(r.GetValue(username)!, r.GetValue(email)!, r.GetValue(displayName), parsedRole, r.GetValue(partner), r.GetValue(password))
+                {
+                    Official = r.GetValue(official),
+                }, ct);
             if (account is null) return CliHost.Fail(error!);
-            Console.WriteLine($"Created @{account.UserName} (id {account.Id}, {parsedRole.ToString().ToLowerInvariant()}{(account.IsGuest ? ", guest" : "")}).");
+            Console.WriteLine($"Created @{account.UserName} (id {account.Id}, {parsedRole.ToString().ToLowerInvariant()}{(account.IsGuest ? ", guest" : "")}{(account.Official ? ", official" : "")}).");
             if (r.GetValue(password) is null) Console.WriteLine($"Password: {pwd}");
             return 0;
         }));

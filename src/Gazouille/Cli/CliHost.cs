@@ -23,7 +23,9 @@ public static class CliHost
             .AddEnvironmentVariables()
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
+            // Data Protection warns that its key ring is stored unencrypted in the database: true, and documented.
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddGazouilleCore(configuration, data);
         services.AddIdentityCore<Account>(Features.Accounts.AccountRules.ConfigureIdentity)

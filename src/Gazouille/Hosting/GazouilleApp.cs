@@ -12,7 +12,9 @@ using Gazouille.Features.Partners;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Teams;
 using Gazouille.Features.Timelines;
+using Gazouille.Features.Trust;
 using Gazouille.Features.Web;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
@@ -93,6 +95,14 @@ public static class GazouilleApp
         services.AddScoped<LeakChecker>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
+        // Shared by the server and the admin commands: the signing keys' private halves are protected with this key ring.
+        services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
+        services.AddSingleton<Features.Trust.SigningKeyCache>();
+        services.AddScoped<Features.Trust.InstanceKeys>();
+        services.AddScoped<Features.Trust.PostSigner>();
+        services.AddScoped<Features.Trust.StatusProofs>();
+        services.AddScoped<Features.Trust.TrustMarks>();
+        services.AddScoped<Features.Trust.ImpersonationGuard>();
         return services;
     }
 
@@ -149,6 +159,8 @@ public static class GazouilleApp
         app.MapLeakGuardApi();
         app.MapModerationApi();
         app.MapAuditApi();
+        app.MapProofsApi();
+        app.MapTrustAdminApi();
         app.MapGazouilleWeb();
         return app;
     }

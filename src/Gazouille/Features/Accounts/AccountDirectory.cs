@@ -7,10 +7,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Accounts;
 
-public sealed record NewAccount(string Username, string Email, string? DisplayName, AccountRole Role, string? PartnerOrg, string? Password);
+public sealed record NewAccount(string Username, string Email, string? DisplayName, AccountRole Role, string? PartnerOrg, string? Password)
+{
+    /// <summary>Created as an official account by an administrator: exempt from the impersonation guard.</summary>
+    public bool Official { get; init; }
+}
 
 /// <summary>Creates accounts for the CLI, sign-up and the demo, with the same checks everywhere.</summary>
-public sealed partial class AccountDirectory(GazouilleDb db, UserManager<Account> users)
+public sealed partial class AccountDirectory(GazouilleDb db, UserManager<Account> users, Trust.ImpersonationGuard impersonation)
 {
     [GeneratedRegex("^[A-Za-z0-9_]{1,30}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex UsernamePattern();
@@ -37,12 +41,13 @@ public sealed partial class AccountDirectory(GazouilleDb db, UserManager<Account
             if (orgId is null) return (null, null, $"There is no partner organization '{input.PartnerOrg}'; create it first with admin create-partner.");
             if (input.Role != AccountRole.Employee) return (null, null, "A guest of a partner organization cannot be a moderator or an admin.");
         }
+        if (!input.Official && await impersonation.CheckAsync(null, orgId, [username, displayName], ct) is { } lookalike) return (null, null, lookalike);
 
         var password = input.Password ?? GeneratePassword();
         var account = new Account
         {
             Id = Snowflake.NewId(), UserName = username, Email = email, EmailConfirmed = true, DisplayName = displayName,
-            Role = input.Role, PartnerOrgId = orgId, CreatedAt = DateTimeOffset.UtcNow,
+            Role = input.Role, PartnerOrgId = orgId, CreatedAt = DateTimeOffset.UtcNow, Official = input.Official && orgId is null,
             DefaultAudience = orgId is null ? "company" : "direct",
         };
         var result = await users.CreateAsync(account, password);

@@ -58,7 +58,7 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCo
 
         return accounts.Select(a =>
         {
-            PartnerRef? partner = a.PartnerOrgId is { } o && orgs.TryGetValue(o, out var org) ? new PartnerRef(org.Handle, org.Name) : null;
+            PartnerRef? partner = a.PartnerOrgId is { } o && orgs.TryGetValue(o, out var org) ? new PartnerRef(org.Handle, org.Name, org.Verified) : null;
             var avatar = urls.Avatar(a);
             var note = a.Bio.Length == 0 ? "" : StatusText.Render(a.Bio, _ => null, urls.Base);
             return new AccountEntity(

@@ -4,11 +4,12 @@ using Gazouille.Features.Web;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Edit one's own name, bio and picture; on error the typed text stays and nothing is saved.</summary>
-public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, InstanceUrls urls) : WebPageModel
+public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, InstanceUrls urls, IStringLocalizer<WebText> t) : WebPageModel
 {
     [BindProperty] public string DisplayName { get; set; } = "";
     [BindProperty] public string Bio { get; set; } = "";
@@ -34,7 +35,8 @@ public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, Ins
         }
         catch (ApiException e)
         {
-            Error = e.Explanation;
+            // Shared English sentences of the API; those the page knows are shown in the reader's language.
+            Error = t[e.Explanation];
             Response.StatusCode = e.Status;
             return Page();
         }

@@ -8,7 +8,7 @@ using Gazouille.Features.Statuses;
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Profile changes (display name, bio, avatar) with the same checks for the API and the web page.</summary>
-public sealed class ProfileEditor(GazouilleDb db, AvatarStore avatars, LeakGate guard)
+public sealed class ProfileEditor(GazouilleDb db, AvatarStore avatars, LeakGate guard, Trust.ImpersonationGuard impersonation)
 {
     /// <summary>Checks and applies the text fields to a tracked account; throws before anything is saved.</summary>
     public Task ApplyAsync(Account me, string? displayName, string? note, CancellationToken ct) => ApplyAsync(me, displayName, note, null, ct);
@@ -24,6 +24,8 @@ public sealed class ProfileEditor(GazouilleDb db, AvatarStore avatars, LeakGate 
         if (name is not null && ProfileText.CheckDisplayName(name) is { } nameError) throw ApiException.Unprocessable("Validation failed: " + nameError);
         var bio = note is null ? null : StatusText.NormalizeNewlines(note).Trim();
         if (bio is not null && ProfileText.CheckBio(bio) is { } bioError) throw ApiException.Unprocessable("Validation failed: " + bioError);
+        if (name is not null && name != me.DisplayName && await impersonation.CheckAsync(me.Id, me.PartnerOrgId, [name], ct) is { } lookalike)
+            throw ApiException.Unprocessable("Validation failed: " + lookalike);
         if (name is not null && name != me.DisplayName) await guard.CheckProfileTextAsync(me.Id, null, "display_name", name, justification, $"account:{me.Id}", ct);
         if (bio is not null && bio != me.Bio) await guard.CheckProfileTextAsync(me.Id, null, "note", bio, justification, $"account:{me.Id}", ct);
         if (name is not null) me.DisplayName = name;

@@ -10,17 +10,22 @@ using Microsoft.Extensions.Localization;
 namespace Gazouille.Features.Admin;
 
 /// <summary>The basic admin area: people (roles, suspension) and teams (create, add members). Administrators only.</summary>
-public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, TeamDirectory teams, IStringLocalizer<WebText> t) : WebPageModel
+public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, TeamDirectory teams, Trust.TrustMarks marks, IStringLocalizer<WebText> t) : WebPageModel
 {
     public const int PageSize = 50;
 
-    public sealed record Row(long Id, string Username, string DisplayName, string Email, AccountRole Role, bool Suspended, string? Partner);
-    public sealed record TeamRow(string Handle, string Name, int Members);
+    public sealed record Row(long Id, string Username, string DisplayName, string Email, AccountRole Role, bool Suspended, string? Partner)
+    {
+        public bool Official { get; init; }
+    }
+    public sealed record TeamRow(string Handle, string Name, int Members, bool Official);
+    public sealed record PartnerRow(string Handle, string Name, bool Verified);
 
     [FromQuery] public string? Q { get; set; }
     [FromQuery] public string? After { get; set; }
     public List<Row> People { get; private set; } = [];
     public List<TeamRow> TeamList { get; private set; } = [];
+    public List<PartnerRow> Partners { get; private set; } = [];
     public string? NextUrl { get; private set; }
     [TempData] public string? Message { get; set; }
     public string? Error { get; private set; }
@@ -45,10 +50,11 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
         if (!string.IsNullOrEmpty(After)) query = query.Where(a => string.Compare(a.NormalizedUserName, After.ToUpperInvariant()) > 0);
         People = await query.OrderBy(a => a.NormalizedUserName).Take(PageSize)
             .Select(a => new Row(a.Id, a.UserName!, a.DisplayName, a.Email ?? "", a.Role, a.Suspended,
-                a.PartnerOrgId == null ? null : db.PartnerOrgs.Where(o => o.Id == a.PartnerOrgId).Select(o => o.Name).FirstOrDefault()))
+                a.PartnerOrgId == null ? null : db.PartnerOrgs.Where(o => o.Id == a.PartnerOrgId).Select(o => o.Name).FirstOrDefault()) { Official = a.Official })
             .ToListAsync(ct);
         if (People.Count == PageSize) NextUrl = $"/admin?q={Uri.EscapeDataString(Q ?? "")}&after={Uri.EscapeDataString(People[^1].Username)}";
-        TeamList = await db.Teams.AsNoTracking().OrderBy(x => x.Handle).Take(500).Select(x => new TeamRow(x.Handle, x.Name, x.Members.Count)).ToListAsync(ct);
+        TeamList = await db.Teams.AsNoTracking().OrderBy(x => x.Handle).Take(500).Select(x => new TeamRow(x.Handle, x.Name, x.Members.Count, x.Official)).ToListAsync(ct);
+        Partners = await db.PartnerOrgs.AsNoTracking().OrderBy(x => x.Handle).Take(500).Select(x => new PartnerRow(x.Handle, x.Name, x.Verified)).ToListAsync(ct);
     }
 
     public async Task<IActionResult> OnPostRoleAsync([FromForm] long id, [FromForm] string? role, CancellationToken ct)
@@ -82,6 +88,19 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
         if (error is not null) return await FailAsync(error, ct);
         Message = t["Member added."];
         return LocalRedirect("/admin");
+    }
+
+    /// <summary>Marks (or unmarks) an employee account or a team as official: see <see cref="Trust.TrustMarks"/>.</summary>
+    public async Task<IActionResult> OnPostOfficialAsync([FromForm] string? username, [FromForm] bool remove, CancellationToken ct)
+    {
+        var actor = "@" + await db.Users.AsNoTracking().Where(a => a.Id == Viewer.AccountId).Select(a => a.UserName).FirstAsync(ct);
+        return await RunAsync(() => marks.MarkAsync(actor, username ?? "", !remove, ct), remove ? t["The official mark is removed."] : t["Marked official."], ct);
+    }
+
+    public async Task<IActionResult> OnPostVerifyPartnerAsync([FromForm] string? handle, [FromForm] bool remove, CancellationToken ct)
+    {
+        var actor = "@" + await db.Users.AsNoTracking().Where(a => a.Id == Viewer.AccountId).Select(a => a.UserName).FirstAsync(ct);
+        return await RunAsync(() => marks.MarkPartnerAsync(actor, handle ?? "", !remove, ct), remove ? t["The organization is no longer verified."] : t["The organization is verified."], ct);
     }
 
     private async Task<IActionResult> RunAsync(Func<Task> action, string done, CancellationToken ct)

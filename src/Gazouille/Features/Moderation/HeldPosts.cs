@@ -13,7 +13,7 @@ namespace Gazouille.Features.Moderation;
 /// (the author is told why), or ask the author for an edit (the post stays held). Each decision is audited, and two
 /// moderators deciding at once cannot both win: the state changes only if the post is still held.
 /// </summary>
-public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLog audit, LeakGate guard, TimeProvider clock)
+public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLog audit, LeakGate guard, TimeProvider clock, Trust.PostSigner signer)
 {
     public const string RejectedNotification = "gazouille.leak_guard.rejected";
     public const string ApprovedNotification = "gazouille.leak_guard.approved";
@@ -27,6 +27,7 @@ public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLo
     public async Task ApproveAsync(Viewer moderator, long id, CancellationToken ct)
     {
         var (status, review) = await FindHeldAsync(moderator, id, ct);
+        await signer.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.Statuses.Where(s => s.Id == id && s.State == StatusState.Held).ExecuteUpdateAsync(u => u.SetProperty(s => s.State, StatusState.Published), ct) == 0)
             throw NoLongerHeld();
@@ -36,6 +37,8 @@ public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLo
         Close(review, moderator, "approved", null, now);
         await db.Users.Where(a => a.Id == status.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
         await publisher.NotifyPublishedAsync(status, ct);
+        // Signed now: a held version is attested only once a moderator lets it out.
+        await signer.SignAsync(status, ct);
         TellAuthor(status, ApprovedNotification, now);
         await audit.AppendAsync(await guard.ActorAsync(moderator.AccountId, ct), "moderation.approve", $"status:{id}",
             new { author = status.AccountId, decision = review?.Decision, leak_audience = review?.Audience }, ct);

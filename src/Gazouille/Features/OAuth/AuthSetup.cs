@@ -22,8 +22,6 @@ public static class AuthSetup
     /// <summary>Identity for local accounts, OpenIddict for OAuth, personal access tokens for scripts, one policy scheme choosing.</summary>
     public static IServiceCollection AddGazouilleAuth(this IServiceCollection services)
     {
-        services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
-
         services.AddIdentity<Account, IdentityRole<long>>(Accounts.AccountRules.ConfigureIdentity)
             .AddEntityFrameworkStores<GazouilleDb>()
             .AddDefaultTokenProviders();

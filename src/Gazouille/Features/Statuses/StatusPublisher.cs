@@ -24,7 +24,7 @@ public sealed record NewStatus(
 /// </summary>
 public sealed class StatusPublisher(
     GazouilleDb db, AudienceResolver audiences, ViewerLoader viewers, Notifier notifier, IOptions<GazouilleSettings> settings, TimeProvider clock,
-    LeakGate guard, AuditLog audit)
+    LeakGate guard, AuditLog audit, Trust.PostSigner signer)
 {
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
@@ -40,6 +40,7 @@ public sealed class StatusPublisher(
         var text = StatusText.NormalizeNewlines(input.Text ?? "");
         var spoiler = StatusText.NormalizeNewlines(input.SpoilerText ?? "").Trim();
         ValidateText(text, spoiler);
+        await signer.PrepareAsync(ct);
         var language = ValidateLanguage(input.Language);
         var justification = guard.ValidateOverride(input.LeakGuardOverride);
 
@@ -93,6 +94,7 @@ public sealed class StatusPublisher(
         {
             await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
             await NotifyPublishedAsync(status, ct);
+            await signer.SignAsync(status, ct);
         }
 
         try
@@ -128,6 +130,7 @@ public sealed class StatusPublisher(
         var newText = text is null ? status.Text : StatusText.NormalizeNewlines(text);
         var newSpoiler = spoilerText is null ? status.SpoilerText : StatusText.NormalizeNewlines(spoilerText).Trim();
         ValidateText(newText, newSpoiler);
+        await signer.PrepareAsync(ct);
         var justification = guard.ValidateOverride(leakGuardOverride);
         var now = clock.GetUtcNow();
 
@@ -170,6 +173,7 @@ public sealed class StatusPublisher(
             var boosters = await db.Statuses.Where(s => s.ReblogOfId == status.Id).Select(s => s.AccountId).Distinct().ToListAsync(ct);
             foreach (var b in boosters) await notifier.NotifyAsync(b, author.AccountId, "update", status, ct);
             if (!wasPublished) await NotifyPublishedAsync(status, ct);
+            await signer.SignAsync(status, ct);
         }
         await SaveAuditedAsync(author.AccountId, status, verdict, justification, audienceText, ct);
         await tx.CommitAsync(ct);
@@ -243,6 +247,7 @@ public sealed class StatusPublisher(
         await db.Favourites.Where(f => ids.Contains(f.StatusId)).ExecuteDeleteAsync(ct);
         await db.Bookmarks.Where(f => ids.Contains(f.StatusId)).ExecuteDeleteAsync(ct);
         await db.StatusEdits.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
+        await db.StatusProofs.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
         await db.StatusTeamMentions.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
         await db.IdempotencyRecords.Where(e => ids.Contains(e.StatusId)).ExecuteDeleteAsync(ct);
         await db.Notifications.Where(n => n.StatusId != null && ids.Contains(n.StatusId.Value)).ExecuteDeleteAsync(ct);

@@ -26,7 +26,7 @@ public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate gu
         var me = viewer.AccountId;
         var leads = await db.TeamMembers.Where(m => m.AccountId == me && m.IsLead && ids.Contains(m.TeamId)).Select(m => m.TeamId).ToListAsync(ct);
         return teams.Select(t => new TeamEntity(Ids.Format(t.Id), t.Handle, t.Name, t.Description, urls.Team(t.Handle), counts.GetValueOrDefault(t.Id),
-            viewer.TeamIds.Contains(t.Id), leads.Contains(t.Id), viewer.FollowedTeamIds.Contains(t.Id))).ToList();
+            viewer.TeamIds.Contains(t.Id), leads.Contains(t.Id), viewer.FollowedTeamIds.Contains(t.Id)) { Official = t.Official }).ToList();
     }
 
     /// <summary>Follows a team the viewer may see (checked by the caller); its posts join the viewer's home timeline.</summary>

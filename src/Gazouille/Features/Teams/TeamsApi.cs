@@ -9,7 +9,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Teams;
 
-public sealed record TeamEntity(string Id, string Handle, string Name, string Description, string Url, int MembersCount, bool Member, bool Lead, bool Following);
+public sealed record TeamEntity(string Id, string Handle, string Name, string Description, string Url, int MembersCount, bool Member, bool Lead, bool Following)
+{
+    /// <summary>Marked official by an administrator (<c>admin verify-account</c>).</summary>
+    public bool Official { get; init; }
+}
 
 /// <summary>Teams (a Gazouille extension): a guest sees only the teams that grant its organization (I5).</summary>
 public static class TeamsApi

@@ -1,6 +1,7 @@
 using Gazouille.Data;
 using Gazouille.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Gazouille.Features.Web;
 
@@ -15,7 +16,7 @@ public static class Autocomplete
         return app;
     }
 
-    private static async Task<IResult> SuggestAsync(HttpContext http, GazouilleDb db, string? q, CancellationToken ct)
+    private static async Task<IResult> SuggestAsync(HttpContext http, GazouilleDb db, IStringLocalizer<WebText> text, string? q, CancellationToken ct)
     {
         var viewer = http.Viewer();
         if (!viewer.IsSignedIn || q is not { Length: >= 2 and <= 32 } || (q[0] != '@' && q[0] != '#')) return Results.Ok(Array.Empty<Suggestion>());
@@ -33,12 +34,14 @@ public static class Autocomplete
         var upper = term.ToUpperInvariant();
         var people = await db.Users.AsNoTracking().Where(Visibility.AccountsVisibleTo(viewer))
             .Where(a => a.NormalizedUserName!.StartsWith(upper) || a.DisplayName.ToLower().StartsWith(term))
-            .OrderBy(a => a.UserName).Take(6).Select(a => new { a.UserName, a.DisplayName }).ToListAsync(ct);
+            .OrderBy(a => a.UserName).Take(6).Select(a => new { a.UserName, a.DisplayName, a.Official }).ToListAsync(ct);
         var granted = viewer.GrantedTeamIds;
         var teams = await db.Teams.AsNoTracking().Where(t => viewer.IsEmployee || granted.Contains(t.Id))
             .Where(t => t.Handle.StartsWith(term) || t.Name.ToLower().StartsWith(term)).OrderBy(t => t.Handle).Take(4)
-            .Select(t => new { t.Handle, t.Name }).ToListAsync(ct);
-        return Results.Ok(people.Select(p => new Suggestion("@" + p.UserName, string.IsNullOrWhiteSpace(p.DisplayName) ? "@" + p.UserName : $"{p.DisplayName} (@{p.UserName})"))
-            .Concat(teams.Select(t => new Suggestion("@" + t.Handle, $"{t.Name} (@{t.Handle})"))));
+            .Select(t => new { t.Handle, t.Name, t.Official }).ToListAsync(ct);
+        // An official account says so in words, so the look-alike next to it in the list cannot pass for it.
+        string Mark(bool official) => official ? $" · {text["Official"]}" : "";
+        return Results.Ok(people.Select(p => new Suggestion("@" + p.UserName, (string.IsNullOrWhiteSpace(p.DisplayName) ? "@" + p.UserName : $"{p.DisplayName} (@{p.UserName})") + Mark(p.Official)))
+            .Concat(teams.Select(x => new Suggestion("@" + x.Handle, $"{x.Name} (@{x.Handle})" + Mark(x.Official)))));
     }
 }

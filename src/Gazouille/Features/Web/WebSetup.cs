@@ -28,6 +28,7 @@ public static class WebSetup
             o.Conventions.AllowAnonymousToPage("/OAuth/SignIn");
             o.Conventions.AllowAnonymousToPage("/LeakGuard/Help");
             o.Conventions.AllowAnonymousToPage("/Accounts/SignUp");
+            o.Conventions.AllowAnonymousToPage("/Trust/Verify");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
