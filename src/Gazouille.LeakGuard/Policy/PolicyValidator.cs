@@ -27,11 +27,13 @@ internal static partial class PolicyValidator
         "min_confidence", "gitleaks", "$schema", "name", "description", "version",
     ];
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    // Admin input of bounded length: the timeouts only guard against pathological input. 100 ms tripped on a machine
+    // with a load average of 28 (a thread descheduled that long), failing a valid policy import.
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 2000)]
     private static partial Regex CategoryName();
 
     [GeneratedRegex(@"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex DomainName();
 
     // The skeleton of each accepted term, computed once for validation and handed to the engine's matcher.
