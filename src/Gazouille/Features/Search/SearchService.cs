@@ -52,35 +52,48 @@ public sealed class SearchService(GazouilleDb db)
     }
 
     /// <summary>Ids of the posts (not boosts) whose text holds every word, newest first, that the viewer may read.</summary>
+    /// <remarks>
+    /// Driven by the full-text match, each match checked by the visibility rule (EXISTS), the id window on the match
+    /// itself: SQLite then walks the FTS5 index newest first and stops at the page's end (no sort of every match, no scan
+    /// of every post); PostgreSQL takes the GIN index's matches and keeps the top of them.
+    /// </remarks>
     public async Task<List<long>> StatusesAsync(Viewer v, SearchRequest r, CancellationToken ct)
     {
         var terms = SearchText.Terms(SearchText.Clean(r.Query));
         if (terms.Count == 0) return [];
+        var visible = db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(v)).Where(s => s.ReblogOfId == null);
+        if (r.AccountId is { } author) visible = visible.Where(s => s.AccountId == author);
         var matching = Matching(terms);
-        var query = db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(v)).Where(s => s.ReblogOfId == null && matching.Contains(s.Id));
-        if (r.AccountId is { } author) query = query.Where(s => s.AccountId == author);
-        if (r.MaxId is { } max) query = query.Where(s => s.Id < max);
-        if (r.MinId is { } min)
+        if (r.MaxId is { } max) matching = matching.Where(m => m.Id < max);
+        if (r.MinId is { } min) matching = matching.Where(m => m.Id > min);
+        var found = matching.Where(m => visible.Any(s => s.Id == m.Id));
+        if (r.MinId is not null)
         {
-            var ascending = await query.Where(s => s.Id > min).OrderBy(s => s.Id).Skip(r.Offset).Take(r.Limit).Select(s => s.Id).ToListAsync(ct);
+            var ascending = await found.OrderBy(m => m.Id).Skip(r.Offset).Take(r.Limit).Select(m => m.Id).ToListAsync(ct);
             ascending.Reverse();
             return ascending;
         }
-        return await query.OrderByDescending(s => s.Id).Skip(r.Offset).Take(r.Limit).Select(s => s.Id).ToListAsync(ct);
+        return await found.OrderByDescending(m => m.Id).Skip(r.Offset).Take(r.Limit).Select(m => m.Id).ToListAsync(ct);
     }
 
     /// <summary>The ids of posts whose text matches every term, in the provider's own full-text engine.</summary>
-    private IQueryable<long> Matching(IReadOnlyList<SearchTerm> terms)
+    private IQueryable<SearchMatch> Matching(IReadOnlyList<SearchTerm> terms)
     {
         if (db.Database.IsNpgsql())
         {
             var tsquery = SearchText.TsQuery(terms);
-            return db.Database.SqlQuery<long>($"""
-                SELECT "Id" AS "Value" FROM "Statuses"
+            return db.Database.SqlQuery<SearchMatch>($"""
+                SELECT "Id" FROM "Statuses"
                 WHERE "SearchVector" @@ (to_tsquery('gazouille_fr'::regconfig, {tsquery}) || to_tsquery('gazouille_en'::regconfig, {tsquery}))
                 """);
         }
         var match = SearchText.Fts5(terms);
-        return db.Database.SqlQuery<long>($"""SELECT rowid AS "Value" FROM "StatusSearch" WHERE "StatusSearch" MATCH {match}""");
+        return db.Database.SqlQuery<SearchMatch>($"""SELECT rowid AS "Id" FROM "StatusSearch" WHERE "StatusSearch" MATCH {match}""");
     }
+}
+
+/// <summary>A post that the full-text engine matched (a row of the provider's raw match query).</summary>
+public sealed class SearchMatch
+{
+    public long Id { get; set; }
 }
