@@ -34,6 +34,7 @@ public sealed class SearchWorld : IAsyncLifetime
         await this["bob"].PostOkAsync($"/api/v1/accounts/{AccountIds["alice"]}/follow");
         var renamed = await this["carol"].PatchAsync("/api/v1/accounts/update_credentials", JsonContent.Create(new { display_name = "Carole Martin" }));
         await renamed.OkJsonAsync();
+        await (await this["dave"].PatchAsync("/api/v1/accounts/update_credentials", JsonContent.Create(new { display_name = "Élodie Dupont" }))).OkJsonAsync();
 
         Posts["company"] = (await this["alice"].PostStatusAsync("La réunion d'équipe commence à midi #planning", "company")).Id();
         Posts["english"] = (await this["alice"].PostStatusAsync("The quarterly meetings were running late", "company")).Id();
@@ -168,6 +169,9 @@ public sealed class SearchApiTests(SearchWorld world) : IClassFixture<SearchWorl
     [InlineData("dave", "mart", "carol")]
     [InlineData("dave", "Carole", "carol")]
     [InlineData("dave", "@alice", "alice")]
+    [InlineData("carol", "Élo", "dave")]
+    [InlineData("carol", "dupont", "dave")]
+    [InlineData("gina", "Dupont", "dave")]
     [InlineData("anonymous", "gin", "")]
     public async Task People_are_found_by_username_or_name_among_those_the_viewer_may_see(string viewer, string q, string expected)
     {

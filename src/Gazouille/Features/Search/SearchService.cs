@@ -24,9 +24,11 @@ public sealed class SearchService(GazouilleDb db)
         if (q.Length == 0) return [];
         var upper = q.ToUpperInvariant();
         var lower = q.ToLowerInvariant();
+        // SQLite's lower() folds ASCII letters only: the text as typed is tried too, so that "Élo" finds "Élodie".
         var wordStart = " " + lower;
         var query = db.Users.AsNoTracking().Where(Visibility.AccountsVisibleTo(v))
-            .Where(a => a.NormalizedUserName!.StartsWith(upper) || a.DisplayName.ToLower().StartsWith(lower) || a.DisplayName.ToLower().Contains(wordStart));
+            .Where(a => a.NormalizedUserName!.StartsWith(upper) || a.DisplayName.ToLower().StartsWith(lower) || a.DisplayName.ToLower().Contains(wordStart)
+                || a.DisplayName.StartsWith(q) || a.DisplayName.Contains(" " + q));
         if (r.Following)
         {
             var following = v.FollowingIds;
