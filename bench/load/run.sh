@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load benchmark of the server: home timeline, a trivial endpoint in the same run (for the ratio), and publishing.
+# Load benchmark of the server: home timeline, search, the web home page, a trivial endpoint in the same run (for the
+# ratio), and publishing.
 #   bench/load/run.sh [S|M]        S: 1k users, 50k posts (quick)   M: 10k users, 100 follows each, 1M posts
 # Environment: DURATION (s, default 20), THREADS (2), CONNECTIONS (32), PORT (5091), BENCH_DATA (data folder,
 # default /tmp/gazouille-bench-<set>; reused when it already holds a generated set, REGENERATE=1 to start over),
@@ -94,6 +95,8 @@ run() {
 run trivial /api/v1/custom_emojis
 run markers /api/v1/markers
 run home "/api/v1/timelines/home?limit=20"
+# Full-text search of posts (issue 7): FTS5, visibility checked on every match, a page of 20 newest first.
+run search /api/v2/search bench/load/search.lua
 rss_home=$(cat "$out/peak" 2>/dev/null || rss)
 # The web app's home page, server-rendered, as 50 people reading at once (issue 3); pages accept the same tokens.
 run webhome "/" bench/load/tokens.lua 50
@@ -108,6 +111,7 @@ read -r t_rps t_p50 t_p99 t_err <"$out/trivial"
 read -r m_rps m_p50 m_p99 m_err <"$out/markers"
 read -r h_rps h_p50 h_p99 h_err <"$out/home"
 read -r w_rps w_p50 w_p99 w_err <"$out/webhome"
+read -r s_rps s_p50 s_p99 s_err <"$out/search"
 # What a browser downloads for the web app's CSS and JavaScript, compressed as the server sends it.
 asset_bytes() {
   local enc=$1 total=0 n
@@ -137,6 +141,7 @@ Generation: $gen_seconds s (\`admin generate\`, database folder $db_size).
 | trivial: GET /api/v1/custom_emojis (anonymous, static) | $t_rps | $t_p50 | $t_p99 | $t_err | 1 |
 | GET /api/v1/markers (token + viewer, no query) | $m_rps | $m_p50 | $m_p99 | $m_err | $(ratio "$m_rps" "$t_rps") |
 | **GET /api/v1/timelines/home?limit=20** | **$h_rps** | $h_p50 | $h_p99 | $h_err | $(ratio "$h_rps" "$t_rps") |
+| **GET /api/v2/search?type=statuses** (6 queries in rotation) | **$s_rps** | $s_p50 | $s_p99 | $s_err | $(ratio "$s_rps" "$t_rps") |
 | **GET / (web home page, HTML, 50 connections)** | **$w_rps** | $w_p50 | $w_p99 | $w_err | $(ratio "$w_rps" "$t_rps") |
 | **POST /api/v1/statuses** (company, unique text) | **$p_rps** | $p_p50 | $p_p99 | $p_err | $(ratio "$p_rps" "$t_rps") |
 | trivial again, after the others | $t2_rps | $t2_p50 | $t2_p99 | $t2_err | $(ratio "$t2_rps" "$t_rps") |
@@ -145,7 +150,7 @@ Server memory (RSS): ${rss_start} MB after start, ${rss_rest} MB at rest after w
 timeline, ${rss_load} MB peak during publishing, ${rss_after} MB at rest afterwards (high-water mark ${hwm_all} MB).
 Web app CSS + JavaScript: $assets_raw bytes, $assets_gz gzip, $assets_br Brotli (budget: 100 KB compressed).
 Goals (issue 2, data set M): home ≥ 2,000 req/s with p99 < 50 ms; publish ≥ 300 posts/s. Issue 3: web home page p99 < 50 ms
-under 50 concurrent readers.
+under 50 concurrent readers. Issue 7: search p99 < 100 ms on 1M posts.
 MD
 )
 echo "$report"

@@ -9,6 +9,7 @@ using Gazouille.Features.Moderation;
 using Gazouille.Features.Notifications;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Partners;
+using Gazouille.Features.Search;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Teams;
 using Gazouille.Features.Timelines;
@@ -76,6 +77,7 @@ public static class GazouilleApp
         services.AddScoped<StatusRenderer>();
         services.AddScoped<StatusFinder>();
         services.AddScoped<TimelineReader>();
+        services.AddScoped<SearchService>();
         services.AddScoped<StatusInteractions>();
         services.AddScoped<AudienceChoices>();
         services.AddScoped<ComposeBox>();
@@ -153,6 +155,7 @@ public static class GazouilleApp
         app.MapAccountsApi();
         app.MapStatusesApi();
         app.MapTimelinesApi();
+        app.MapSearchApi();
         app.MapNotificationsApi();
         app.MapTeamsApi();
         app.MapPartnersApi();

@@ -5,6 +5,7 @@ using Gazouille.Features.LeakGuard;
 using Gazouille.Features.Media;
 using Gazouille.Features.Notifications;
 using Gazouille.Features.OAuth;
+using Gazouille.Features.Search;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Timelines;
 using Gazouille.Hosting;
@@ -93,17 +94,9 @@ public static class AccountsApi
         return account is null ? TypedResults.NotFound(ApiError.NotFound) : TypedResults.Ok(await renderer.RenderAsync(http.Viewer(), account, ct: ct));
     }
 
-    private static async Task<Ok<List<AccountEntity>>> Search(HttpContext http, ApiParams p, GazouilleDb db, AccountRenderer renderer, CancellationToken ct)
+    private static async Task<Ok<List<AccountEntity>>> Search(HttpContext http, ApiParams p, SearchService search, AccountRenderer renderer, CancellationToken ct)
     {
-        var q = (p.Get("q") ?? "").Trim().TrimStart('@');
-        if (q.Length == 0) return TypedResults.Ok(new List<AccountEntity>());
-        var limit = Math.Clamp(p.GetInt("limit") ?? 40, 1, 80);
-        var offset = Math.Max(p.GetInt("offset") ?? 0, 0);
-        var upper = q.ToUpperInvariant();
-        var lower = q.ToLowerInvariant();
-        var found = await db.Users.AsNoTracking().Where(Visibility.AccountsVisibleTo(http.Viewer()))
-            .Where(a => a.NormalizedUserName!.StartsWith(upper) || a.DisplayName.ToLower().Contains(lower))
-            .OrderBy(a => a.UserName).Skip(offset).Take(limit).ToListAsync(ct);
+        var found = await search.AccountsAsync(http.Viewer(), SearchApi.Read(p, 40, 80), ct);
         return TypedResults.Ok(await renderer.RenderManyAsync(http.Viewer(), found, ct: ct));
     }
 

@@ -37,7 +37,7 @@
     return true;
   }
 
-  // Timeline shortcuts: j/k move between posts, n writes, o opens, ? helps.
+  // Timeline shortcuts: j/k move between posts, n writes, o opens, / searches, ? helps.
   document.addEventListener("keydown", (e) => {
     if (e.altKey || e.metaKey) return;
     if (e.ctrlKey && e.key === "Enter" && e.target.matches("textarea")) {
@@ -67,6 +67,11 @@
       case "Enter":
         if (current && document.activeElement === current && current.dataset.href) { location.href = current.dataset.href; e.preventDefault(); }
         break;
+      case "/": {
+        const box = $("#search-q") || $("#site-search");
+        if (box) { box.focus(); box.select(); e.preventDefault(); }
+        break;
+      }
       case "?":
         $("#shortcuts")?.showModal();
         e.preventDefault();
