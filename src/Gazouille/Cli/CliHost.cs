@@ -23,7 +23,8 @@ public static class CliHost
             .AddEnvironmentVariables()
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter(DataLocation.ConnectionLogCategory, LogLevel.None));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddGazouilleCore(configuration, data);
         services.AddIdentityCore<Account>(Features.Accounts.AccountRules.ConfigureIdentity)
