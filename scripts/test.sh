@@ -30,6 +30,27 @@ status=${PIPESTATUS[0]}
 passed=$(grep -E '^\s*succeeded:\s*[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -E '^\s*failed:\s*[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo ".NET tests on SQLite: $passed passed, $failed failed"
+
+# PostgreSQL: the server tests again, each test server on its own database of a throw-away cluster that the tests start
+# from Debian's binaries on 127.0.0.1 in a temp folder and delete at the end (tests/Gazouille.Tests/PostgresCluster.cs).
+echo "== Running server tests on PostgreSQL (tests/Gazouille.Tests with GAZOUILLE_TEST_DATABASE=postgres)"
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql for the PostgreSQL run"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$log" 2>&1 || tail -20 "$log"
+fi
+GAZOUILLE_TEST_DATABASE=postgres dotnet tests/Gazouille.Tests/bin/Release/net10.0/Gazouille.Tests.dll -noColor 2>&1 | tee "$log"
+pg=${PIPESTATUS[0]}
+summary=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+' "$log" | tail -1)
+ptotal=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"${summary:-Total: 0}")
+pfail=$(( $(sed -E 's/.*Errors: ([0-9]+), Failed: ([0-9]+).*/\1 + \2/' <<<"${summary:-Errors: 0, Failed: 0}") ))
+pskip=$(( $(sed -E 's/.*Skipped: ([0-9]+), Not Run: ([0-9]+).*/\1 + \2/' <<<"${summary:-Skipped: 0, Not Run: 0}") ))
+ppass=$((ptotal - pfail - pskip)); [ "$ppass" -lt 0 ] && ppass=0
+if { [ "$pg" -ne 0 ] || [ "$ptotal" -eq 0 ]; } && [ "$pfail" -eq 0 ]; then pfail=1; pg=1; fi
+echo "Server tests on PostgreSQL: $ppass passed, $pfail failed"
+passed=$((passed + ppass)); failed=$((failed + pfail))
+if [ "$pg" -ne 0 ]; then status=1; fi
 
 # Compatibility: the Mastodon client libraries (masto, megalodon) against a real `gazouille serve` (tests/compat).
 echo "== Running client compatibility tests (tests/compat)"

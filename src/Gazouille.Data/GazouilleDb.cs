@@ -47,7 +47,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.Property(a => a.DisplayName).HasMaxLength(100);
             e.Property(a => a.Bio).HasMaxLength(2000);
             e.Property(a => a.Language).HasMaxLength(8);
-            e.Property(a => a.DefaultAudience).HasMaxLength(200);
+            e.Property(a => a.DefaultAudience).HasMaxLength(Account.DefaultAudienceMaxLength);
             e.HasOne(a => a.PartnerOrg).WithMany().HasForeignKey(a => a.PartnerOrgId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -143,7 +143,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
         {
             e.Property(x => x.Id).ValueGeneratedNever();
             e.HasIndex(x => new { x.AccountId, x.Id });
-            e.Property(x => x.Type).HasMaxLength(32);
+            e.Property(x => x.Type).HasMaxLength(64);
             e.HasOne(x => x.FromAccount).WithMany().HasForeignKey(x => x.FromAccountId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(x => x.Status).WithMany().HasForeignKey(x => x.StatusId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -185,7 +185,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.Property(x => x.Decision).HasMaxLength(8);
             e.Property(x => x.Audience).HasMaxLength(16);
             e.Property(x => x.Types).HasMaxLength(1000);
-            e.Property(x => x.Override).HasMaxLength(2000);
+            e.Property(x => x.Override).HasMaxLength(LeakReview.OverrideMaxLength);
             e.Property(x => x.Outcome).HasMaxLength(16);
             e.Property(x => x.ReviewReason).HasMaxLength(2000);
         });

@@ -79,6 +79,9 @@ public sealed class AccountsApiTests : IAsyncLifetime
         await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", new string('n', 500))))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("note", new string('n', 100_000))))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("source[privacy]", "galaxy")))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        // Longer than the column: SQLite would keep it, PostgreSQL would refuse it with a 500.
+        var manyOrgs = "partners:atlas:" + string.Join(',', Enumerable.Range(1, 9).Select(i => $"org{i}-" + new string('x', 40)));
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("source[audience]", manyOrgs)))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Alice <Admin>", (await _alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("display_name"));
         var readOnly = _f.Client(await _f.TokenAsync(_aliceId, "read"));
         await (await readOnly.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", "x")))).ErrorAsync(HttpStatusCode.Forbidden);

@@ -35,7 +35,7 @@ public sealed class AuditTests : IAsyncLifetime
             return null;
         });
 
-    private async Task<(int Exit, string Out, string Err)> VerifyAsync() => await GazouilleCli.RunAsync(_w.Factory.DataDirectory, "admin", "audit", "verify");
+    private async Task<(int Exit, string Out, string Err)> VerifyAsync() => await GazouilleCli.RunAsync(_w.Factory.Data, "admin", "audit", "verify");
 
     [Fact]
     public async Task Decisions_overrides_and_grants_are_chained_and_an_intact_chain_verifies()
@@ -52,7 +52,7 @@ public sealed class AuditTests : IAsyncLifetime
     public async Task An_altered_entry_is_found()
     {
         await FillAsync();
-        await SqlAsync("UPDATE AuditEntries SET Actor = '@bob' WHERE Seq = 2");
+        await SqlAsync("""UPDATE "AuditEntries" SET "Actor" = '@bob' WHERE "Seq" = 2""");
         var (exit, output, error) = await VerifyAsync();
         Assert.Equal(1, exit);
         Assert.Contains("entry 2", output, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class AuditTests : IAsyncLifetime
         // The forger fixes entry 2's own hash; entry 3 still names the old one.
         var entry = await _w.Factory.WithScopeAsync(sp => sp.GetRequiredService<GazouilleDb>().AuditEntries.AsNoTracking().FirstAsync(e => e.Seq == 2));
         entry.Details = entry.Details.Replace("hold", "allow", StringComparison.Ordinal);
-        await SqlAsync("UPDATE AuditEntries SET Details = {0}, Hash = {1} WHERE Seq = 2", entry.Details, AuditLog.HashOf(entry));
+        await SqlAsync("""UPDATE "AuditEntries" SET "Details" = {0}, "Hash" = {1} WHERE "Seq" = 2""", entry.Details, AuditLog.HashOf(entry));
         var (exit, output, _) = await VerifyAsync();
         Assert.Equal(1, exit);
         Assert.Contains("entry 3", output, StringComparison.Ordinal);
@@ -76,12 +76,12 @@ public sealed class AuditTests : IAsyncLifetime
     public async Task A_deleted_entry_is_found_in_the_middle_and_at_the_end()
     {
         await FillAsync();
-        await SqlAsync("DELETE FROM AuditEntries WHERE Seq = 5");
+        await SqlAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = 5""");
         var (exit, output, _) = await VerifyAsync();
         Assert.Equal(1, exit);
         Assert.Contains("newest entries are missing", output, StringComparison.Ordinal);
 
-        await SqlAsync("DELETE FROM AuditEntries WHERE Seq = 3");
+        await SqlAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = 3""");
         (exit, output, _) = await VerifyAsync();
         Assert.Equal(1, exit);
         Assert.Contains("entry 4", output, StringComparison.Ordinal);
@@ -110,10 +110,10 @@ public sealed class AuditTests : IAsyncLifetime
         Assert.Contains("should end at entry 5", output, StringComparison.Ordinal);
 
         // Inserted in the middle: the entries after it no longer chain.
-        await SqlAsync("DELETE FROM AuditEntries WHERE Seq = 6");
-        await SqlAsync("UPDATE AuditEntries SET Seq = Seq + 100 WHERE Seq >= 3");
-        await SqlAsync("UPDATE AuditEntries SET Seq = Seq - 99 WHERE Seq >= 100");
-        await SqlAsync("INSERT INTO AuditEntries (Seq, At, Actor, Action, Subject, Details, PrevHash, Hash) SELECT 3, At, Actor, Action, Subject, Details, Hash, Hash FROM AuditEntries WHERE Seq = 2");
+        await SqlAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = 6""");
+        await SqlAsync("""UPDATE "AuditEntries" SET "Seq" = "Seq" + 100 WHERE "Seq" >= 3""");
+        await SqlAsync("""UPDATE "AuditEntries" SET "Seq" = "Seq" - 99 WHERE "Seq" >= 100""");
+        await SqlAsync("""INSERT INTO "AuditEntries" ("Seq", "At", "Actor", "Action", "Subject", "Details", "PrevHash", "Hash") SELECT 3, "At", "Actor", "Action", "Subject", "Details", "Hash", "Hash" FROM "AuditEntries" WHERE "Seq" = 2""");
         (exit, output, _) = await VerifyAsync();
         Assert.Equal(1, exit);
         Assert.Contains("entry 3", output, StringComparison.Ordinal);

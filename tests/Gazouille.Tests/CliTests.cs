@@ -3,19 +3,17 @@ using System.Net;
 
 namespace Gazouille.Tests;
 
-/// <summary>The <c>gazouille admin</c> commands, run as the real executable on a temporary data folder.</summary>
+/// <summary>
+/// The <c>gazouille admin</c> commands, run as the real executable on an empty data folder and database (SQLite, or
+/// PostgreSQL through --database postgres --connection): the first command applies the migrations.
+/// </summary>
 public sealed class CliTests : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "gazouille-cli-tests", Guid.NewGuid().ToString("N"));
+    private TestData _data = null!;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _data = await TestData.CreateAsync(empty: true);
 
-    public ValueTask DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask DisposeAsync() => await _data.DisposeAsync();
 
     private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
@@ -24,8 +22,7 @@ public sealed class CliTests : IAsyncLifetime
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("--data");
-        start.ArgumentList.Add(_data);
+        foreach (var a in _data.CliArguments) start.ArgumentList.Add(a);
         start.Environment["Gazouille__RateLimits__Enabled"] = "false";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -60,7 +57,7 @@ public sealed class CliTests : IAsyncLifetime
         Succeeded(token);
         var bearer = token.Out.Trim().Split('\n')[^1].Trim();
 
-        await using (var server = await GazouilleFactory.StartAsync(dataDirectory: _data))
+        await using (var server = await GazouilleFactory.StartAsync(data: _data))
         {
             var alice = server.Client(bearer);
             Assert.Equal("alice", (await alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));

@@ -18,72 +18,37 @@ namespace Gazouille.Tests;
 
 /// <summary>
 /// A real Gazouille server (the same <see cref="GazouilleApp"/> as <c>gazouille serve</c>) on an in-memory test server
-/// over a fresh SQLite file. Helpers create people, teams and partners directly through the product's own services.
+/// over a fresh database: SQLite, or PostgreSQL when GAZOUILLE_TEST_DATABASE=postgres (see <see cref="TestData"/>).
+/// Helpers create people, teams and partners directly through the product's own services.
 /// </summary>
 public sealed class GazouilleFactory : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private bool _ownsDirectory;
-    public string DataDirectory { get; }
+    private readonly bool _ownsData;
+    public TestData Data { get; }
+    public string DataDirectory => Data.Directory;
     public IServiceProvider Services => _app.Services;
 
-    private GazouilleFactory(WebApplication app, string dir)
+    private GazouilleFactory(WebApplication app, TestData data, bool ownsData)
     {
         _app = app;
-        DataDirectory = dir;
+        Data = data;
+        _ownsData = ownsData;
     }
 
-    /// <summary>Starts a server; on <paramref name="dataDirectory"/> when given (kept on dispose), else on a fresh folder.</summary>
-    public static async Task<GazouilleFactory> StartAsync(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <summary>Starts a server; on <paramref name="data"/> when given (kept on dispose), else on fresh data.</summary>
+    public static async Task<GazouilleFactory> StartAsync(Dictionary<string, string?>? settings = null, TestData? data = null)
     {
-        var dir = dataDirectory ?? Path.Combine(Path.GetTempPath(), "gazouille-tests", Guid.NewGuid().ToString("N"));
-        var data = DataLocation.Resolve(dir, null, null);
-        if (dataDirectory is null) await CopyMigratedTemplateAsync(data);
-        var builder = GazouilleApp.CreateBuilder(data);
+        var ownsData = data is null;
+        data ??= await TestData.CreateAsync();
+        var builder = GazouilleApp.CreateBuilder(data.Location);
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gazouille:Instance:BaseUrl"] = "http://gazouille.test" });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var app = GazouilleApp.Build(builder);
-        await data.MigrateAsync(app.Services);
+        await data.Location.MigrateAsync(app.Services);
         await app.StartAsync();
-        return new GazouilleFactory(app, dir) { _ownsDirectory = dataDirectory is null };
-    }
-
-    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
-    private static string? _templateFile;
-
-    /// <summary>
-    /// Migrating a fresh SQLite file costs seconds; every test server starts from a copy of one migrated file instead.
-    /// Startup still runs the migrations check, so a missing migration would still fail here.
-    /// </summary>
-    private static async Task CopyMigratedTemplateAsync(DataLocation target)
-    {
-        await TemplateGate.WaitAsync();
-        try
-        {
-            if (_templateFile is null)
-            {
-                var templateDir = Path.Combine(Path.GetTempPath(), "gazouille-tests", "template-" + Guid.NewGuid().ToString("N"));
-                var template = DataLocation.Resolve(templateDir, null, null);
-                template.EnsureDirectories();
-                var services = new ServiceCollection();
-                services.AddDbContext<GazouilleDb>(template.Configure);
-                await using (var sp = services.BuildServiceProvider())
-                {
-                    await template.MigrateAsync(sp);
-                    await using var scope = sp.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<GazouilleDb>().Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
-                }
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                _templateFile = template.SqlitePath;
-            }
-        }
-        finally
-        {
-            TemplateGate.Release();
-        }
-        target.EnsureDirectories();
-        File.Copy(_templateFile, target.SqlitePath, overwrite: true);
+        return new GazouilleFactory(app, data, ownsData);
     }
 
     public HttpClient Client(string? token = null)
@@ -157,9 +122,7 @@ public sealed class GazouilleFactory : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (_ownsDirectory)
-            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_ownsData) await Data.DisposeAsync();
     }
 }
 

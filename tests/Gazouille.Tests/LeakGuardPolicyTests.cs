@@ -92,7 +92,7 @@ public sealed class LeakGuardPolicyTests : IAsyncLifetime
         Directory.CreateDirectory(dir);
         var good = Path.Combine(dir, "policy.yaml");
         await File.WriteAllTextAsync(good, "dictionaries:\n  client:\n    - Zorglub\ninternal_domains: [corp.example]\n");
-        var imported = await GazouilleCli.RunAsync(_w.Factory.DataDirectory, "admin", "policy", "import", "--file", good);
+        var imported = await GazouilleCli.RunAsync(_w.Factory.Data, "admin", "policy", "import", "--file", good);
         Assert.True(imported.Exit == 0, $"exit {imported.Exit}: {imported.Out} {imported.Err}");
         Assert.Contains("version 1", imported.Out, StringComparison.Ordinal);
         Assert.Equal("warn", await DecisionAsync("Réunion avec Zorglub demain.", "partners:ops"));
@@ -101,7 +101,7 @@ public sealed class LeakGuardPolicyTests : IAsyncLifetime
         await File.WriteAllTextAsync(bad, """{"dictionaries": {"client": "not a list"}}""");
         foreach (var file in new[] { bad, Path.Combine(dir, "missing.json") })
         {
-            var refused = await GazouilleCli.RunAsync(_w.Factory.DataDirectory, "admin", "policy", "import", "--file", file);
+            var refused = await GazouilleCli.RunAsync(_w.Factory.Data, "admin", "policy", "import", "--file", file);
             Assert.NotEqual(0, refused.Exit);
             Assert.Contains("Nothing was saved", refused.Err, StringComparison.Ordinal);
             ApiAssert.NoLeakOfInternals(refused.Err);

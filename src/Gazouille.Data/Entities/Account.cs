@@ -18,6 +18,7 @@ public class Account : IdentityUser<long>
     public string Language { get; set; } = "";
     /// <summary>The audience a post gets when its author names none (written as in the API, e.g. "company").</summary>
     public string DefaultAudience { get; set; } = "company";
+    public const int DefaultAudienceMaxLength = 200;
     public bool Official { get; set; }
     public bool Suspended { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -33,6 +33,8 @@ public class LeakReview
     /// <summary>The finding types, space-separated with a space at each end (" client money "), for filters.</summary>
     public string Types { get; set; } = " ";
     public string? Override { get; set; }
+    /// <summary>The column's size: LeakGuard:OverrideMaxLength cannot go beyond it (PostgreSQL enforces it, SQLite would not).</summary>
+    public const int OverrideMaxLength = 2000;
     public DateTimeOffset CheckedAt { get; set; }
     /// <summary>True while the post waits for a moderator.</summary>
     public bool Pending { get; set; }

@@ -25,7 +25,8 @@ public static class CliHost
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
             // Data Protection warns that its key ring is stored unencrypted in the database: true, and documented.
-            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
+            .AddFilter(DataLocation.ConnectionLogCategory, LogLevel.None));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddGazouilleCore(configuration, data);
         services.AddIdentityCore<Account>(Features.Accounts.AccountRules.ConfigureIdentity)

@@ -11,6 +11,12 @@ public enum DatabaseProvider { Sqlite, Postgres }
 /// <summary>Where the data lives, as chosen on the command line (<c>--data</c>, <c>--database</c>, <c>--connection</c>).</summary>
 public sealed record DataLocation(string DataDirectory, DatabaseProvider Provider, string? PostgresConnection)
 {
+    /// <summary>
+    /// EF Core logs an error here when the migrator finds that a new PostgreSQL database does not exist yet (it then
+    /// creates it); a real connection failure surfaces as the exception that the caller reports, so this log is noise.
+    /// </summary>
+    public const string ConnectionLogCategory = "Microsoft.EntityFrameworkCore.Database.Connection";
+
     public string SqlitePath => Path.Combine(DataDirectory, "gazouille.db");
     public string MediaDirectory => Path.Combine(DataDirectory, "media");
 

@@ -37,7 +37,8 @@ public static class GazouilleApp
         });
         builder.Configuration.AddJsonFile(Path.Combine(data.DataDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+            .AddFilter(DataLocation.ConnectionLogCategory, LogLevel.None);
         builder.Services.AddGazouilleCore(builder.Configuration, data);
         builder.Services.AddGazouilleAuth();
         builder.Services.AddGazouilleWeb();

@@ -68,7 +68,10 @@ public static class AccountsApi
             if (!AudienceSpec.TryParse(audience, out var spec, out var error)) throw ApiException.Unprocessable("Validation failed: " + error);
             if (viewer.IsGuest && spec.Kind is not (AudienceKind.Partners or AudienceKind.Direct))
                 throw ApiException.Unprocessable("Validation failed: guests post to partner channels only");
-            me.DefaultAudience = AudienceSpec.Format(spec.Kind, spec.Team, spec.Orgs);
+            var formatted = AudienceSpec.Format(spec.Kind, spec.Team, spec.Orgs);
+            if (formatted.Length > Account.DefaultAudienceMaxLength)
+                throw ApiException.Unprocessable($"Validation failed: source[audience] is longer than {Account.DefaultAudienceMaxLength} characters; name fewer organizations");
+            me.DefaultAudience = formatted;
         }
         await profiles.SaveAsync(me, p.GetFile("avatar"), ct);
         return TypedResults.Ok(await renderer.RenderAsync(viewer, me, withSource: true, ct));

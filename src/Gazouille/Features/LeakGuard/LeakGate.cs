@@ -90,7 +90,7 @@ public sealed class LeakGate(GazouilleDb db, LeakPolicyStore policies, AuditLog 
     {
         if (raw is null) return null;
         var text = StatusText.NormalizeNewlines(raw).Trim();
-        var max = settings.Value.LeakGuard.OverrideMaxLength;
+        var max = Math.Min(settings.Value.LeakGuard.OverrideMaxLength, LeakReview.OverrideMaxLength);
         if (text.Length == 0) throw ApiException.Unprocessable("Validation failed: leak_guard_override must say why the post is fine (it cannot be empty)");
         if (text.Length > max) throw ApiException.Unprocessable($"Validation failed: leak_guard_override is longer than {max} characters");
         if (text.Any(c => char.IsControl(c) && c != '\n') || !IsValidUtf16(text))

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -38,6 +37,7 @@ public static class AuthSetup
             o.ExpireTimeSpan = TimeSpan.FromDays(30);
         });
 
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, OAuthServerKeys>();
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<GazouilleDb>())
             .AddServer(o =>
@@ -52,11 +52,8 @@ public static class AuthSetup
                 o.SetAccessTokenLifetime(null);
                 o.SetRefreshTokenLifetime(null);
                 // Tokens are protected with ASP.NET Core Data Protection, whose keys live in the database, so every node
-                // and every restart accepts them; the ephemeral keys only sign what we never issue (identity tokens).
+                // and every restart accepts them; the signing and encryption keys are in the database too (OAuthServerKeys).
                 o.UseDataProtection();
-                // ECDSA and AES keys are made in microseconds, where ephemeral RSA keys cost seconds at start-up.
-                o.AddSigningKey(new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)))
-                 .AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)));
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()
                  .EnableTokenEndpointPassthrough()
