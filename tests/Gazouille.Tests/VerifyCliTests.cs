@@ -17,12 +17,15 @@ public sealed class VerifyCliTests : IAsyncLifetime
     private WebApplication _http = null!;
     private string _base = "";
     private readonly string _files = Path.Combine(Path.GetTempPath(), "gazouille-verify-tests", Guid.NewGuid().ToString("N"));
-    private readonly string _empty = Path.Combine(Path.GetTempPath(), "gazouille-verify-tests", Guid.NewGuid().ToString("N"));
+    private TestData _empty = null!;
+    private TestData _instance = null!;
 
     public async ValueTask InitializeAsync()
     {
         _f = await GazouilleFactory.StartAsync(new() { ["Gazouille:Audiences:PublicEnabled"] = "true" });
         Directory.CreateDirectory(_files);
+        _empty = await TestData.CreateAsync(empty: true);
+        _instance = await TestData.CreateAsync(empty: true);
         var upstream = _f.Client();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -47,8 +50,9 @@ public sealed class VerifyCliTests : IAsyncLifetime
         await _http.DisposeAsync();
         await _f.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var dir in new[] { _files, _empty })
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        await _empty.DisposeAsync();
+        await _instance.DisposeAsync();
+        try { Directory.Delete(_files, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => GazouilleCli.RunAsync(_empty, args);
@@ -105,7 +109,7 @@ public sealed class VerifyCliTests : IAsyncLifetime
     [Fact]
     public async Task Admin_commands_mark_accounts_rotate_the_key_and_create_user_refuses_a_look_alike()
     {
-        var data = Path.Combine(_files, "instance");
+        var data = _instance;
         Exited(0, await GazouilleCli.RunAsync(data, "admin", "create-user", "--username", "gazouille", "--email", "g@corp.example", "--display-name", "Gazouille", "--official"));
         var lookAlike = await GazouilleCli.RunAsync(data, "admin", "create-user", "--username", "gazouille_fr", "--email", "f@corp.example", "--display-name", "Gazоuille");
         Exited(1, lookAlike);
