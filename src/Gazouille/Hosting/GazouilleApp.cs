@@ -7,6 +7,8 @@ using Gazouille.Features.Instance;
 using Gazouille.Features.Media;
 using Gazouille.Features.Moderation;
 using Gazouille.Features.Notifications;
+using Gazouille.Features.Operations;
+using Gazouille.Features.Streaming;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Partners;
 using Gazouille.Features.Statuses;
@@ -39,6 +41,9 @@ public static class GazouilleApp
         builder.Services.AddGazouilleAuth();
         builder.Services.AddGazouilleWeb();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddGazouilleOperations();
+        builder.Services.AddSingleton<StreamHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         builder.Services.AddOpenApi("gazouille");
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "gazouille_csrf");
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -57,7 +62,15 @@ public static class GazouilleApp
         services.AddSingleton(data);
         services.AddHttpContextAccessor();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<GazouilleDb>(data.Configure);
+        services.AddMetrics();
+        services.AddSingleton<GazouilleMetrics>();
+        services.AddGazouilleEventBus(configuration);
+        services.AddScoped<StreamOutbox>();
+        services.AddDbContext<GazouilleDb>((sp, o) =>
+        {
+            data.Configure(o);
+            o.AddInterceptors(sp.GetRequiredService<StreamOutbox>());
+        });
         services.AddScoped<ViewerLoader>();
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();
@@ -117,6 +130,8 @@ public static class GazouilleApp
             OnPrepareResponse = ctx => ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff",
         });
         app.UseGazouilleWebAssets();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseStreamingTokens();
         app.UseMiddleware<OAuthFormBody>();
         app.UseAuthentication();
         app.UseMiddleware<ViewerMiddleware>();
@@ -142,6 +157,8 @@ public static class GazouilleApp
         app.MapLeakGuardApi();
         app.MapModerationApi();
         app.MapAuditApi();
+        app.MapStreamingApi();
+        app.MapHealthApi();
         app.MapGazouilleWeb();
         return app;
     }
