@@ -119,9 +119,11 @@ public static class StreamingApi
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException) { }
         finally
         {
+            // Ending the queue lets the sender finish what is queued (an error, the close frame) before the socket goes.
             hub.Remove(connection);
+            try { await sending.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or WebSocketException or IOException) { }
             await stop.CancelAsync();
-            try { await sending; } catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException) { }
         }
     }
 
