@@ -68,6 +68,9 @@ public static class Visibility
 
     public static bool CanSee(Viewer v, Status s) => InMemory(StatusesVisibleTo(v))(s);
 
+    /// <summary>The in-memory rule for one viewer, compiled once: streaming checks every event of a connection with it.</summary>
+    public static Func<Status, bool> StatusFilterFor(Viewer v) => InMemory(StatusesVisibleTo(v));
+
     public static bool CanSee(Viewer v, Account a) => InMemory(AccountsVisibleTo(v))(a);
 
     // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T), which EF Core translates but the

@@ -13,10 +13,14 @@ public static class ServeCommand
         var command = new Command("serve", "Run the Gazouille server") { urls, demo, redis };
         command.SetAction((r, ct) => CliHost.RunAsync(async () =>
         {
-            if (r.GetValue(redis) is not null)
-                return CliHost.Fail("--redis is not available in this version yet: run a single node without it.");
             var data = CliHost.Location(r);
             var builder = GazouilleApp.CreateBuilder(data);
+            if (r.GetValue(redis) is { } redisAddress)
+            {
+                if (string.IsNullOrWhiteSpace(redisAddress) || redisAddress.Any(char.IsWhiteSpace))
+                    return CliHost.Fail("--redis takes HOST:PORT, for example --redis 127.0.0.1:6379.");
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gazouille:Redis"] = redisAddress });
+            }
             builder.WebHost.UseUrls(r.GetValue(urls)!);
             var app = GazouilleApp.Build(builder);
             await data.MigrateAsync(app.Services, ct);

@@ -7,6 +7,8 @@ using Gazouille.Features.Instance;
 using Gazouille.Features.Media;
 using Gazouille.Features.Moderation;
 using Gazouille.Features.Notifications;
+using Gazouille.Features.Operations;
+using Gazouille.Features.Streaming;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Partners;
 using Gazouille.Features.Search;
@@ -43,6 +45,9 @@ public static class GazouilleApp
         builder.Services.AddGazouilleAuth();
         builder.Services.AddGazouilleWeb();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddGazouilleOperations();
+        builder.Services.AddSingleton<StreamHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         builder.Services.AddOpenApi("gazouille");
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "gazouille_csrf");
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -61,13 +66,17 @@ public static class GazouilleApp
         services.AddSingleton(data);
         services.AddHttpContextAccessor();
         services.AddSingleton(TimeProvider.System);
-        // Pooled: a request reuses a context instead of building one (and its services) from scratch.
+        services.AddMetrics();
+        services.AddSingleton<GazouilleMetrics>();
+        services.AddGazouilleEventBus(configuration);
+        services.AddScoped<StreamOutbox>();
         services.AddSingleton<AccountCounts>();
         services.AddSingleton<AccountCounts.Invalidator>();
-        services.AddDbContextPool<GazouilleDb>((sp, options) =>
+        // Not pooled: the stream outbox is a per-request interceptor (it collects the events of one unit of work).
+        services.AddDbContext<GazouilleDb>((sp, options) =>
         {
             data.Configure(options);
-            options.AddInterceptors(sp.GetRequiredService<AccountCounts.Invalidator>());
+            options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<AccountCounts.Invalidator>());
         });
         services.AddScoped<ViewerLoader>();
         services.AddScoped<InstanceUrls>();
@@ -137,6 +146,8 @@ public static class GazouilleApp
             OnPrepareResponse = ctx => ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff",
         });
         app.UseGazouilleWebAssets();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseStreamingTokens();
         app.UseMiddleware<OAuthFormBody>();
         app.UseAuthentication();
         app.UseMiddleware<ViewerMiddleware>();
@@ -165,6 +176,8 @@ public static class GazouilleApp
         app.MapAuditApi();
         app.MapProofsApi();
         app.MapTrustAdminApi();
+        app.MapStreamingApi();
+        app.MapHealthApi();
         app.MapGazouilleWeb();
         return app;
     }

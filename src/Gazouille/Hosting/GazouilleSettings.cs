@@ -10,6 +10,28 @@ public sealed class GazouilleSettings
     public MediaSettings Media { get; set; } = new();
     public MailSettings Mail { get; set; } = new();
     public LeakGuardSettings LeakGuard { get; set; } = new();
+    public StreamingSettings Streaming { get; set; } = new();
+    public MetricsSettings Metrics { get; set; } = new();
+    /// <summary>HOST:PORT (or a StackExchange.Redis configuration string) of the Redis that carries stream events between nodes.</summary>
+    public string? Redis { get; set; }
+}
+
+public sealed class StreamingSettings
+{
+    /// <summary>How often an event stream gets a <c>:thump</c> comment, so proxies keep it open and clients notice a dead one.</summary>
+    public double HeartbeatSeconds { get; set; } = 15;
+    /// <summary>How often the grants of connected guests are compared with the database (revocations made elsewhere, expiries).</summary>
+    public double GrantCheckSeconds { get; set; } = 5;
+    /// <summary>Longest WebSocket message accepted from a client, in bytes.</summary>
+    public int MaxMessageBytes { get; set; } = 4096;
+}
+
+public sealed class MetricsSettings
+{
+    /// <summary>Serve Prometheus metrics at /metrics (default on, from the loopback address only).</summary>
+    public bool Enabled { get; set; } = true;
+    /// <summary>Also answer /metrics to other addresses (put it behind your own network rules).</summary>
+    public bool AllowRemote { get; set; }
 }
 
 public sealed class InstanceSettings

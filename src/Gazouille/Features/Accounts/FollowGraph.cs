@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Following people: the API and the web follow button. The target has been checked visible by the caller.</summary>
-public sealed class FollowGraph(GazouilleDb db, Notifier notifier, TimeProvider clock)
+public sealed class FollowGraph(GazouilleDb db, Notifier notifier, TimeProvider clock, Streaming.StreamOutbox stream)
 {
     public async Task<RelationshipEntity> FollowAsync(Viewer viewer, long targetId, CancellationToken ct)
     {
@@ -25,6 +25,7 @@ public sealed class FollowGraph(GazouilleDb db, Notifier notifier, TimeProvider 
     public async Task<RelationshipEntity> UnfollowAsync(Viewer viewer, long targetId, CancellationToken ct)
     {
         await db.Follows.Where(f => f.FollowerId == viewer.AccountId && f.TargetId == targetId).ExecuteDeleteAsync(ct);
+        stream.Raise(db, Streaming.StreamEvent.AccessOf(viewer.AccountId));
         return await RelationshipAsync(viewer.AccountId, targetId, following: false, ct);
     }
 

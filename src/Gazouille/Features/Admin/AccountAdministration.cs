@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Admin;
 
 /// <summary>What administrators do to accounts: roles and suspension. Suspension ends every session at the next request.</summary>
-public sealed class AccountAdministration(GazouilleDb db, AuditLog audit)
+public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Streaming.StreamOutbox stream)
 {
     public async Task SetSuspendedAsync(Viewer admin, long accountId, bool suspended, CancellationToken ct)
     {
@@ -16,6 +16,8 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit)
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Suspended, suspended), ct);
         if (changed == 0) throw ApiException.NotFound();
+        // The account's open streams close when this commits, like its next request would be refused.
+        stream.Raise(db, Streaming.StreamEvent.AccessOf(accountId));
         await audit.AppendAsync(await ActorAsync(admin, ct), suspended ? "account.suspend" : "account.unsuspend", $"account:{accountId}", new { }, ct);
         await tx.CommitAsync(ct);
     }

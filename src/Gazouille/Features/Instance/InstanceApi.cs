@@ -41,7 +41,7 @@ public static class InstanceApi
         return Results.Json(new
         {
             uri = urls.Host, title = s.Instance.Title, short_description = s.Instance.Description, description = s.Instance.Description,
-            email = s.Instance.ContactEmail, version = Version, urls = new { streaming_api = urls.Base.Replace("http", "ws", StringComparison.Ordinal) },
+            email = s.Instance.ContactEmail, version = Version, urls = new { streaming_api = StreamingBase(urls.Base) },
             stats = new { user_count = stats.UserCount, status_count = stats.StatusCount, domain_count = stats.DomainCount },
             thumbnail = (string?)null, languages = new[] { "fr", "en" }, registrations = s.SignUp.Mode != "closed", approval_required = false,
             invites_enabled = true,
@@ -72,7 +72,7 @@ public static class InstanceApi
             languages = new[] { "fr", "en" },
             configuration = new
             {
-                urls = new { streaming = urls.Base.Replace("http", "ws", StringComparison.Ordinal) },
+                urls = new { streaming = StreamingBase(urls.Base) },
                 accounts = new { max_featured_tags = 0, max_pinned_statuses = 0 },
                 statuses = new { max_characters = s.Posts.MaxLength, max_media_attachments = 0, characters_reserved_per_url = 23 },
                 translation = new { enabled = false },
@@ -106,4 +106,10 @@ public static class InstanceApi
             ["reading:expand:media"] = "default", ["reading:expand:spoilers"] = false, ["gazouille:default:audience"] = me.DefaultAudience,
         });
     }
+
+    /// <summary>The base URL with its scheme made ws/wss (clients append /api/v1/streaming); only the scheme changes.</summary>
+    internal static string StreamingBase(string baseUrl) =>
+        baseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "wss://" + baseUrl[8..]
+        : baseUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "ws://" + baseUrl[7..]
+        : baseUrl;
 }

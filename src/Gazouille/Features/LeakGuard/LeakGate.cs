@@ -18,7 +18,8 @@ public sealed record LeakTarget(LeakAudience Audience, string? ChannelClient);
 /// into what happens — published, held for review, or refused with an explanation (and an audit entry) — for posts,
 /// edits, profiles and team descriptions alike.
 /// </summary>
-public sealed class LeakGate(GazouilleDb db, LeakPolicyStore policies, AuditLog audit, IOptions<GazouilleSettings> settings, IHttpContextAccessor http)
+public sealed class LeakGate(
+    GazouilleDb db, LeakPolicyStore policies, AuditLog audit, IOptions<GazouilleSettings> settings, IHttpContextAccessor http, Operations.GazouilleMetrics metrics)
 {
     /// <summary>
     /// team → team, followers → followers, company → company, partners → partners, public → public. A direct message
@@ -115,6 +116,7 @@ public sealed class LeakGate(GazouilleDb db, LeakPolicyStore policies, AuditLog 
     /// </summary>
     public async Task<StatusState> DecideAsync(long authorId, LeakJudgement j, string? justification, string audience, string subject, CancellationToken ct)
     {
+        metrics.LeakGuardDecision(j.Decision.ToWire());
         switch (j.Decision)
         {
             case LeakDecision.Allow:

@@ -13,7 +13,9 @@ namespace Gazouille.Features.Moderation;
 /// (the author is told why), or ask the author for an edit (the post stays held). Each decision is audited, and two
 /// moderators deciding at once cannot both win: the state changes only if the post is still held.
 /// </summary>
-public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLog audit, LeakGate guard, TimeProvider clock, Trust.PostSigner signer)
+public sealed class HeldPosts(
+    GazouilleDb db, StatusPublisher publisher, AuditLog audit, LeakGate guard, TimeProvider clock, Trust.PostSigner signer,
+    Streaming.StreamOutbox stream, Operations.GazouilleMetrics metrics)
 {
     public const string RejectedNotification = "gazouille.leak_guard.rejected";
     public const string ApprovedNotification = "gazouille.leak_guard.approved";
@@ -40,6 +42,11 @@ public sealed class HeldPosts(GazouilleDb db, StatusPublisher publisher, AuditLo
         // Signed now: a held version is attested only once a moderator lets it out.
         await signer.SignAsync(status, ct);
         TellAuthor(status, ApprovedNotification, now);
+        // Streams get the post now, never before: a held post is nobody's event until a moderator approves it.
+        stream.Raise(db, Streaming.StreamEvent.Published(id));
+        foreach (var boost in await db.Statuses.Where(s => s.ReblogOfId == id && s.State == StatusState.Published).Select(s => s.Id).ToListAsync(ct))
+            stream.Raise(db, Streaming.StreamEvent.Published(boost));
+        metrics.PostPublished();
         await audit.AppendAsync(await guard.ActorAsync(moderator.AccountId, ct), "moderation.approve", $"status:{id}",
             new { author = status.AccountId, decision = review?.Decision, leak_audience = review?.Audience }, ct);
         await tx.CommitAsync(ct);

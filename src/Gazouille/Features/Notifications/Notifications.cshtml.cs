@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Notifications;
 
 /// <summary>Mentions, boosts, favourites, follows: newest first; opening the page clears the badge.</summary>
-public sealed class NotificationsModel(NotificationReader notifications) : WebPageModel
+public sealed class NotificationsModel(NotificationReader notifications, Web.WebSession session) : WebPageModel
 {
     public const int PageSize = 30;
 
@@ -24,4 +24,7 @@ public sealed class NotificationsModel(NotificationReader notifications) : WebPa
             Response.Cookies.Append(Web.WebSession.NotificationsSeenCookie, Ids.Format(rows[0].Id),
                 Web.WebSetup.Remembered);
     }
+
+    /// <summary>The navigation's unread badge alone, fetched when the live stream brings a notification or reconnects.</summary>
+    public async Task<IActionResult> OnGetBadgeAsync() => Partial("/Features/Notifications/_Badge.cshtml", await session.UnreadNotificationsAsync());
 }

@@ -10,7 +10,7 @@ namespace Gazouille.Features.Statuses;
 /// Favourites, boosts and bookmarks, each only on published statuses the viewer may read. Every method answers the id of
 /// the status to show afterwards (the boost itself after a boost, the original otherwise).
 /// </summary>
-public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Notifier notifier, TimeProvider clock)
+public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Notifier notifier, TimeProvider clock, Streaming.StreamOutbox stream)
 {
     /// <summary>The status an interaction applies to: a boost stands for the post it boosts.</summary>
     public async Task<Status> FindTargetAsync(Viewer viewer, string id, CancellationToken ct)
@@ -75,11 +75,13 @@ public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Noti
     {
         var original = await FindTargetAsync(viewer, id, ct);
         var me = viewer.AccountId;
-        var boosts = await db.Statuses.Where(s => s.AccountId == me && s.ReblogOfId == original.Id).Select(s => s.Id).ToListAsync(ct);
+        var gone = await db.Statuses.AsNoTracking().Include(s => s.AudienceOrgs).Where(s => s.AccountId == me && s.ReblogOfId == original.Id).ToListAsync(ct);
+        var boosts = gone.Select(s => s.Id).ToList();
         await db.Notifications.Where(n => n.StatusId != null && boosts.Contains(n.StatusId.Value)).ExecuteDeleteAsync(ct);
         await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == original.Id && n.Type == "reblog").ExecuteDeleteAsync(ct);
         await db.StatusAudienceOrgs.Where(o => boosts.Contains(o.StatusId)).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => boosts.Contains(s.Id)).ExecuteDeleteAsync(ct);
+        foreach (var boost in gone.Where(s => s.State == StatusState.Published)) stream.Raise(db, Streaming.StreamEvent.Removed(boost));
         return original.Id;
     }
 

@@ -24,7 +24,7 @@ public sealed record NewStatus(
 /// </summary>
 public sealed class StatusPublisher(
     GazouilleDb db, AudienceResolver audiences, ViewerLoader viewers, Notifier notifier, IOptions<GazouilleSettings> settings, TimeProvider clock,
-    LeakGate guard, AuditLog audit, Trust.PostSigner signer)
+    LeakGate guard, AuditLog audit, Trust.PostSigner signer, Streaming.StreamOutbox stream, Operations.GazouilleMetrics metrics)
 {
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
@@ -168,6 +168,16 @@ public sealed class StatusPublisher(
         var review = await db.LeakReviews.FirstOrDefaultAsync(r => r.StatusId == status.Id, ct);
         Remember(status, verdict, verdict.Decision == LeakDecision.Warn ? justification : null, now, review);
         if (wasPublished != (status.State == StatusState.Published)) await SetBoostsStateAsync(status.Id, status.State, ct);
+        // Streams: an edit of a published post is shown again; a post held by its edit disappears until it is approved.
+        if (status.State == StatusState.Published)
+        {
+            stream.Raise(db, wasPublished ? Streaming.StreamEvent.Edited(status.Id) : Streaming.StreamEvent.Published(status.Id));
+            if (!wasPublished) metrics.PostPublished();
+        }
+        else if (wasPublished)
+        {
+            stream.Raise(db, Streaming.StreamEvent.Removed(status));
+        }
         if (status.State == StatusState.Published)
         {
             var boosters = await db.Statuses.Where(s => s.ReblogOfId == status.Id).Select(s => s.AccountId).Distinct().ToListAsync(ct);
@@ -243,6 +253,10 @@ public sealed class StatusPublisher(
     public async Task DeleteAsync(Viewer viewer, Status status, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Who could read the post and its boosts is kept for the streams' delete events: afterwards nothing is left to ask.
+        var gone = await db.Statuses.AsNoTracking().AsSplitQuery().Include(s => s.Mentions).Include(s => s.AudienceOrgs).Include(s => s.Tags)
+            .Where(s => (s.Id == status.Id || s.ReblogOfId == status.Id) && s.State == StatusState.Published).ToListAsync(ct);
+        foreach (var s in gone) stream.Raise(db, Streaming.StreamEvent.Removed(s));
         var ids = await db.Statuses.Where(s => s.Id == status.Id || s.ReblogOfId == status.Id).Select(s => s.Id).ToListAsync(ct);
         await db.Favourites.Where(f => ids.Contains(f.StatusId)).ExecuteDeleteAsync(ct);
         await db.Bookmarks.Where(f => ids.Contains(f.StatusId)).ExecuteDeleteAsync(ct);

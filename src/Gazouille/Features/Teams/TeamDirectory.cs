@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Teams;
 
 /// <summary>Creates teams and memberships with the same checks for the CLI, the API and the demo.</summary>
-public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate guard)
+public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate guard, Streaming.StreamOutbox stream)
 {
     /// <summary>The teams a viewer may know of: all for employees, the granted ones for a guest.</summary>
     public IQueryable<Team> Visible(Viewer viewer)
@@ -43,6 +43,7 @@ public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate gu
     public async Task<TeamEntity> UnfollowAsync(Viewer viewer, Team team, CancellationToken ct)
     {
         await db.TeamFollows.Where(f => f.TeamId == team.Id && f.AccountId == viewer.AccountId).ExecuteDeleteAsync(ct);
+        stream.Raise(db, Streaming.StreamEvent.AccessOf(viewer.AccountId));
         return (await RenderAsync(viewer with { FollowedTeamIds = viewer.FollowedTeamIds.Where(t => t != team.Id).ToArray() }, [team], ct))[0];
     }
 

@@ -164,4 +164,34 @@
       e.preventDefault();
     }
   }, true);
+
+  // Live: the server's event stream (the user stream, with the session cookie) says when a post or a notification
+  // arrives; the "N new posts" banner and the badge then refresh from the server, so nothing on screen moves. After a
+  // network loss EventSource reconnects (we retry if it gives up) and both refresh, which fetches whatever was missed.
+  // Without EventSource, or while the stream is down, the banner keeps polling (its trigger checks data-live-state).
+  const liveUrl = document.body.dataset.live;
+  if (liveUrl && typeof EventSource === "function" && window.htmx) {
+    const later = (fn) => { let t; return () => { clearTimeout(t); t = setTimeout(fn, 250); }; };
+    const refreshPosts = later(() => { const b = $("#new-posts"); if (b) htmx.trigger(b, "gazouille:refresh"); });
+    const refreshBadge = later(() => { const b = $("#notification-badge"); if (b) htmx.trigger(b, "gazouille:refresh"); });
+    let wait = 2000;
+    const connect = () => {
+      const source = new EventSource(liveUrl);
+      source.addEventListener("open", () => {
+        if (document.body.dataset.liveState === "lost") { refreshPosts(); refreshBadge(); }
+        document.body.dataset.liveState = "on";
+        wait = 2000;
+      });
+      source.addEventListener("update", refreshPosts);
+      source.addEventListener("notification", refreshBadge);
+      source.addEventListener("error", () => {
+        document.body.dataset.liveState = "lost";
+        if (source.readyState === EventSource.CLOSED) {
+          setTimeout(connect, wait);
+          wait = Math.min(wait * 2, 60000);
+        }
+      });
+    };
+    connect();
+  }
 })();

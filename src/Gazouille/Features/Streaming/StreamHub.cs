@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Gazouille.Data;
+using Gazouille.Data.Entities;
+using Gazouille.Features.Notifications;
+using Gazouille.Features.Operations;
+using Gazouille.Features.Statuses;
+using Gazouille.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gazouille.Features.Streaming;
+
+/// <summary>
+/// The node's open streams and the one loop that hands them events, in the order the bus delivered them. Each event
+/// is loaded once, checked per connection with <see cref="Visibility"/> against the viewer's current access, and
+/// rendered once per reading account with the same renderers as the REST API.
+/// </summary>
+public sealed class StreamHub(
+    IEventBus bus, IServiceScopeFactory scopes, IOptions<JsonOptions> json, IOptions<GazouilleSettings> settings, GazouilleMetrics metrics,
+    ILogger<StreamHub> log) : BackgroundService
+{
+    private readonly ConcurrentDictionary<long, StreamConnection> _connections = new();
+    private readonly Channel<StreamEvent> _events = Channel.CreateBounded<StreamEvent>(new BoundedChannelOptions(100_000)
+    {
+        SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest,
+    });
+    private long _nextId;
+
+    public int Count => _connections.Count;
+
+    public StreamConnection Open(Viewer viewer, StreamTransport transport, params StreamSubscription[] subscriptions)
+    {
+        var c = new StreamConnection(Interlocked.Increment(ref _nextId), viewer, transport, subscriptions);
+        _connections[c.Id] = c;
+        metrics.StreamOpened(transport);
+        return c;
+    }
+
+    public void Remove(StreamConnection c)
+    {
+        c.Close();
+        if (_connections.TryRemove(c.Id, out _)) metrics.StreamClosed(c.Transport);
+    }
+
+    /// <summary>Runs an event on this node only (tests, and the grant check below that every node runs for itself).</summary>
+    public void Receive(StreamEvent e)
+    {
+        if (!_events.Writer.TryWrite(e)) log.LogWarning("Stream event dropped: the hub is closed");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        bus.Subscribe(Receive);
+        var maintenance = MaintainAsync(stoppingToken);
+        try
+        {
+            await foreach (var e in _events.Reader.ReadAllAsync(stoppingToken))
+            {
+                if (_connections.IsEmpty) continue;
+                try
+                {
+                    await DispatchAsync(e, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "Stream event {Kind} {Id} could not be delivered", e.Kind, e.Id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        foreach (var c in _connections.Values) c.Close("the server is stopping");
+        await maintenance;
+    }
+
+    private Task DispatchAsync(StreamEvent e, CancellationToken ct) => e.Kind switch
+    {
+        StreamEventKind.Update => StatusAsync(e.Id, "update", ct),
+        StreamEventKind.StatusUpdate => StatusAsync(e.Id, "status.update", ct),
+        StreamEventKind.Delete => DeleteAsync(e),
+        StreamEventKind.Notification => NotificationAsync(e, ct),
+        StreamEventKind.Access => AccessAsync(e, ct),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task StatusAsync(long id, string eventName, CancellationToken ct)
+    {
+        Status? status;
+        await using (var scope = scopes.CreateAsyncScope())
+            status = (await scope.ServiceProvider.GetRequiredService<StatusRenderer>().LoadAsync([id], ct)).FirstOrDefault();
+        if (status is not { State: StatusState.Published }) return;
+
+        var readers = new List<(StreamConnection Connection, string[][] Streams)>();
+        foreach (var c in _connections.Values)
+        {
+            if (c.Closed || !c.CanSee(status)) continue;
+            var viewer = c.Viewer;
+            var streams = c.Subscriptions.Where(s => s.Carries(viewer, status)).Select(s => s.Stream).ToArray();
+            if (streams.Length > 0) readers.Add((c, streams));
+        }
+        // One rendering per account (its flags and counts are its own), shared by that account's connections.
+        await Parallel.ForEachAsync(readers.GroupBy(r => r.Connection.AccountId), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (group, token) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var entity = await scope.ServiceProvider.GetRequiredService<StatusRenderer>().RenderAsync(group.First().Connection.Viewer, status, token);
+                var payload = JsonSerializer.Serialize(entity, json.Value.SerializerOptions);
+                foreach (var (c, streams) in group)
+                    foreach (var stream in Distinct(c, streams)) c.SendEvent(eventName, payload, stream);
+            });
+    }
+
+    private Task DeleteAsync(StreamEvent e)
+    {
+        if (e.Deleted is null) return Task.CompletedTask;
+        var status = e.Deleted.ToStatus(e.Id);
+        var payload = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var c in _connections.Values)
+        {
+            if (c.Closed || !c.CanSee(status)) continue;
+            var viewer = c.Viewer;
+            var streams = c.Subscriptions.Where(s => s.Carries(viewer, status)).Select(s => s.Stream).ToArray();
+            foreach (var stream in Distinct(c, streams)) c.SendEvent("delete", payload, stream);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task NotificationAsync(StreamEvent e, CancellationToken ct)
+    {
+        var readers = _connections.Values.Where(c => !c.Closed && c.AccountId == e.AccountId && c.Subscriptions.Any(s => s.CarriesNotifications)).ToList();
+        if (readers.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var notifications = scope.ServiceProvider.GetRequiredService<NotificationReader>();
+        var viewer = readers[0].Viewer;
+        // The same query as GET /api/v1/notifications: the status and its author must still be visible to the recipient.
+        var rows = await notifications.Visible(viewer).Where(n => n.Id == e.Id).ToListAsync(ct);
+        if (rows.Count == 0) return;
+        var payload = JsonSerializer.Serialize((await notifications.RenderAsync(viewer, rows, ct))[0], json.Value.SerializerOptions);
+        foreach (var c in readers)
+            foreach (var s in c.Subscriptions.Where(s => s.CarriesNotifications)) c.SendEvent("notification", payload, s.Stream);
+    }
+
+    /// <summary>Reloads the viewers whose access may have changed; a suspended or deleted account's streams are closed.</summary>
+    private async Task AccessAsync(StreamEvent e, CancellationToken ct)
+    {
+        var affected = _connections.Values.Where(c => !c.Closed
+            && ((e.AccountId is { } a && c.AccountId == a) || (e.PartnerOrgId is { } o && c.Viewer.IsGuest && c.Viewer.PartnerOrgId == o))).ToList();
+        if (affected.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var loader = scope.ServiceProvider.GetRequiredService<ViewerLoader>();
+        foreach (var account in affected.GroupBy(c => c.AccountId))
+        {
+            var viewer = await loader.LoadAsync(account.Key, ct);
+            foreach (var c in account)
+            {
+                if (viewer is null) c.Close("the account is suspended");
+                else c.SetViewer(viewer);
+            }
+        }
+    }
+
+    /// <summary>A connection subscribed twice to streams that both carry a post gets it once per stream, as Mastodon does.</summary>
+    private static IEnumerable<string[]> Distinct(StreamConnection c, string[][] streams) =>
+        c.Transport == StreamTransport.WebSocket ? streams.DistinctBy(s => string.Join('\u001f', s)) : streams.Take(1);
+
+    /// <summary>
+    /// Heartbeats for event streams (one timer for all connections) and, every few seconds, a look at the grants of
+    /// connected guests: a grant revoked by another process (the CLI) or one that expired takes effect here too.
+    /// </summary>
+    private async Task MaintainAsync(CancellationToken ct)
+    {
+        var s = settings.Value.Streaming;
+        var beat = TimeSpan.FromSeconds(Math.Max(1, s.HeartbeatSeconds));
+        var check = TimeSpan.FromSeconds(Math.Max(1, s.GrantCheckSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var lastBeat = DateTimeOffset.UtcNow;
+        var lastCheck = DateTimeOffset.UtcNow;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var now = DateTimeOffset.UtcNow;
+                if (now - lastBeat >= beat)
+                {
+                    lastBeat = now;
+                    foreach (var c in _connections.Values)
+                        if (c.Transport == StreamTransport.ServerSentEvents && !c.Closed) c.Enqueue(":thump\n\n");
+                }
+                if (now - lastCheck >= check)
+                {
+                    lastCheck = now;
+                    try { await CheckGrantsAsync(ct); }
+                    catch (Exception ex) when (ex is not OperationCanceledException) { log.LogWarning(ex, "Could not check the grants of connected guests"); }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task CheckGrantsAsync(CancellationToken ct)
+    {
+        var guests = _connections.Values.Where(c => !c.Closed && c.Viewer.IsGuest).GroupBy(c => c.Viewer.PartnerOrgId).ToList();
+        if (guests.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var loader = scope.ServiceProvider.GetRequiredService<ViewerLoader>();
+        foreach (var org in guests)
+        {
+            var granted = (await loader.ActiveGrantedTeamsAsync(org.Key, ct)).Order().ToArray();
+            if (org.Any(c => !c.Viewer.GrantedTeamIds.Order().SequenceEqual(granted))) Receive(StreamEvent.AccessOfOrg(org.Key));
+        }
+    }
+}

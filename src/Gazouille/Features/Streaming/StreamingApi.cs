@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Gazouille.Api;
+using Gazouille.Data;
+using Gazouille.Features.OAuth;
+using Gazouille.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gazouille.Features.Streaming;
+
+/// <summary>
+/// Mastodon's streaming API: server-sent events at <c>/api/v1/streaming/&lt;stream&gt;</c> and a WebSocket at
+/// <c>/api/v1/streaming</c> (subscribe/unsubscribe messages), plus our <c>company</c> and <c>team</c> streams. Every
+/// stream needs a signed-in reader: a token (header, <c>access_token</c>, or the WebSocket protocol) or the web session.
+/// </summary>
+public static class StreamingApi
+{
+    private const string Prefix = "/api/v1/streaming";
+
+    /// <summary>SSE paths and the stream each one opens.</summary>
+    private static readonly (string Path, string Stream, string Scope)[] Routes =
+    [
+        ("/user", "user", "read:statuses"), ("/user/notification", "user:notification", "read:notifications"),
+        ("/public", "public", "read:statuses"), ("/public/local", "public:local", "read:statuses"),
+        ("/public/remote", "public:remote", "read:statuses"), ("/hashtag", "hashtag", "read:statuses"),
+        ("/hashtag/local", "hashtag:local", "read:statuses"), ("/list", "list", "read:lists"),
+        ("/company", "company", "read:statuses"), ("/team", "team", "read:statuses"),
+    ];
+
+    public static IEndpointRouteBuilder MapStreamingApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix).WithTags("Streaming");
+        group.MapGet("/health", () => TypedResults.Text("OK")).AllowAnonymous();
+        foreach (var (path, stream, scope) in Routes)
+            group.MapGet(path, (HttpContext http, StreamHub hub, GazouilleDb db) => ServerSentEventsAsync(http, hub, db, stream)).RequireScope(scope);
+        // The WebSocket, or (Mastodon accepts it too) an event stream chosen with ?stream=.
+        group.MapGet("/", (HttpContext http, StreamHub hub, GazouilleDb db, IOptions<GazouilleSettings> settings) => http.WebSockets.IsWebSocketRequest
+            ? WebSocketAsync(http, hub, db, settings.Value.Streaming)
+            : ServerSentEventsAsync(http, hub, db, http.Request.Query["stream"].ToString())).RequireScope("read:statuses");
+        return app;
+    }
+
+    /// <summary>
+    /// Mastodon clients send the token in the WebSocket protocol header or the query string; both become an Authorization
+    /// header before authentication runs, so personal access tokens and OAuth tokens work alike.
+    /// </summary>
+    public static IApplicationBuilder UseStreamingTokens(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        var request = http.Request;
+        if (request.Path.StartsWithSegments(Prefix) && string.IsNullOrEmpty(request.Headers.Authorization))
+        {
+            var token = request.Headers.SecWebSocketProtocol.ToString();
+            if (string.IsNullOrWhiteSpace(token)) token = request.Query["access_token"].ToString();
+            if (!string.IsNullOrWhiteSpace(token) && token.Length <= 4096 && !token.Any(c => char.IsControl(c) || c == ','))
+                request.Headers.Authorization = "Bearer " + token.Trim();
+        }
+        return next(http);
+    });
+
+    private static async Task ServerSentEventsAsync(HttpContext http, StreamHub hub, GazouilleDb db, string stream)
+    {
+        var ct = http.RequestAborted;
+        var q = http.Request.Query;
+        var (subscription, status, error) = await StreamSubscription.ResolveAsync(db, http.Viewer(), stream, q["tag"], q["list"], q["team"], ct);
+        if (subscription is null)
+        {
+            http.Response.StatusCode = status;
+            await http.Response.WriteAsJsonAsync(new ApiError(error!), ct);
+            return;
+        }
+        http.Response.ContentType = "text/event-stream; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        await http.Response.WriteAsync(":)\n\n", ct);
+        await http.Response.Body.FlushAsync(ct);
+
+        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, subscription);
+        try
+        {
+            await foreach (var frame in connection.Frames.ReadAllAsync(ct))
+            {
+                await http.Response.WriteAsync(frame, ct);
+                if (connection.Frames.Count == 0) await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (IOException) { }
+        finally
+        {
+            hub.Remove(connection);
+        }
+    }
+
+    private static async Task WebSocketAsync(HttpContext http, StreamHub hub, GazouilleDb db, StreamingSettings settings)
+    {
+        var viewer = http.Viewer();
+        var ct = http.RequestAborted;
+        var q = http.Request.Query;
+        StreamSubscription? initial = null;
+        string? initialError = null;
+        if (q.ContainsKey("stream"))
+        {
+            var (s, _, e) = await StreamSubscription.ResolveAsync(db, viewer, q["stream"], q["tag"], q["list"], q["team"], ct);
+            (initial, initialError) = (s, e);
+        }
+        // Mastodon echoes the protocol the client offered (its token); browsers refuse a handshake that drops it.
+        var offered = http.Request.Headers.SecWebSocketProtocol.ToString();
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(string.IsNullOrWhiteSpace(offered) ? null : offered.Trim());
+        var connection = hub.Open(viewer, StreamTransport.WebSocket, initial is null ? [] : [initial]);
+        if (initialError is not null) connection.Enqueue(ErrorMessage(initialError, 400));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sending = SendAsync(socket, connection, stop.Token);
+        try
+        {
+            await ReceiveAsync(socket, connection, db, settings.MaxMessageBytes, stop.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException) { }
+        finally
+        {
+            // Ending the queue lets the sender finish what is queued (an error, the close frame) before the socket goes.
+            hub.Remove(connection);
+            try { await sending.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or WebSocketException or IOException) { }
+            await stop.CancelAsync();
+        }
+    }
+
+    private static async Task SendAsync(WebSocket socket, StreamConnection connection, CancellationToken ct)
+    {
+        await foreach (var frame in connection.Frames.ReadAllAsync(ct))
+            await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, ct);
+        // The server ended it (slow reader, suspension, shutdown): say why, then close.
+        if (socket.State == WebSocketState.Open)
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, connection.CloseReason ?? "closed", ct);
+    }
+
+    /// <summary>Reads client messages; anything malformed gets an error message and the connection stays open.</summary>
+    private static async Task ReceiveAsync(WebSocket socket, StreamConnection connection, GazouilleDb db, int maxBytes, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
+        try
+        {
+            while (socket.State == WebSocketState.Open && !connection.Closed)
+            {
+                var length = 0;
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), ct);
+                    length += result.Count;
+                } while (!result.EndOfMessage && length < buffer.Length);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                    return;
+                }
+                if (!result.EndOfMessage || length > maxBytes)
+                {
+                    // Reading on would mean buffering whatever the client sends: it is told why, then the connection closes.
+                    connection.Enqueue(ErrorMessage($"Messages are limited to {maxBytes} bytes", 413));
+                    connection.Close("message too big");
+                    return;
+                }
+                if (result.MessageType != WebSocketMessageType.Text) { connection.Enqueue(ErrorMessage("Send JSON text messages", 400)); continue; }
+                await HandleAsync(connection, db, buffer.AsMemory(0, length), ct);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task HandleAsync(StreamConnection connection, GazouilleDb db, ReadOnlyMemory<byte> message, CancellationToken ct)
+    {
+        string? type, stream, tag, list, team;
+        try
+        {
+            using var doc = JsonDocument.Parse(message);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) { connection.Enqueue(ErrorMessage("Send a JSON object", 400)); return; }
+            type = Text(doc.RootElement, "type");
+            stream = Text(doc.RootElement, "stream");
+            tag = Text(doc.RootElement, "tag");
+            list = Text(doc.RootElement, "list");
+            team = Text(doc.RootElement, "team");
+        }
+        catch (JsonException)
+        {
+            connection.Enqueue(ErrorMessage("The message is not valid JSON", 400));
+            return;
+        }
+        if (type is not ("subscribe" or "unsubscribe"))
+        {
+            connection.Enqueue(ErrorMessage("Unknown message type: use subscribe or unsubscribe", 400));
+            return;
+        }
+        var (subscription, status, error) = await StreamSubscription.ResolveAsync(db, connection.Viewer, stream, tag, list, team, ct);
+        if (subscription is null) { connection.Enqueue(ErrorMessage(error!, status)); return; }
+        if (type == "subscribe") connection.Subscribe(subscription);
+        else connection.Unsubscribe(subscription);
+    }
+
+    /// <summary>A string field, or a number given for one (list ids); anything else counts as missing.</summary>
+    private static string? Text(JsonElement o, string name) => o.TryGetProperty(name, out var v)
+        ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => null }
+        : null;
+
+    private static string ErrorMessage(string error, int status) => JsonSerializer.Serialize(new { error, status });
+}
