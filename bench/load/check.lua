@@ -1,8 +1,6 @@
 -- POST /api/v1/gazouille/leak_guard/check as rotating authors "typing": texts of growing length, some with findings,
 -- to every audience. Usage: TOKENS_FILE=tokens.txt wrk -s check.lua http://127.0.0.1:PORT
-local tokens = {}
-local counter = 0
-local ids = 0
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "rotation.lua")
 local texts = {
   "Point d'étape",
   "Point d'étape sur la livraison de jeudi",
@@ -14,22 +12,8 @@ local texts = {
 }
 local audiences = { "company", "team", "followers", "partners", "public" }
 
-function setup(thread)
-  ids = ids + 1
-  thread:set("thread_id", ids)
-end
-
-function init(args)
-  for line in io.lines(os.getenv("TOKENS_FILE")) do
-    local token = line:match("(%S+)%s*$")
-    if token then tokens[#tokens + 1] = token end
-  end
-  counter = (thread_id or 0) * 7919
-end
-
 function request()
-  counter = counter + 1
-  local token = tokens[(counter % #tokens) + 1]
+  local token = next_token()
   local text = texts[(counter % #texts) + 1] .. " " .. counter
   local body = '{"text":"' .. text .. '","audience":"' .. audiences[(counter % #audiences) + 1] .. '"}'
   return wrk.format("POST", "/api/v1/gazouille/leak_guard/check",
