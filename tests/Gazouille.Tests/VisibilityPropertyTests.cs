@@ -325,6 +325,12 @@ public sealed class VisibilityPropertyTests
             {
                 var response = await client.GetAsync($"/api/v1/accounts/{other.Id}");
                 Assert.True(SeesAccount(world, name, other.Name) == response.IsSuccessStatusCode, $"seed {seed}: '{name}' and account {other.Name}");
+                if (!response.IsSuccessStatusCode) continue;
+                // I3 for account counts: employees see plain totals of published posts, everyone else only what they may read.
+                var posts = world.Employees.Any(e => e.Name == name)
+                    ? world.Posts.Count(p => p.AuthorName == other.Name && !p.Held)
+                    : world.Posts.Count(p => p.AuthorName == other.Name && listed.Contains(p.Id));
+                Assert.True(posts == (await response.JsonAsync()).GetProperty("statuses_count").GetInt32(), $"seed {seed}: statuses_count of {other.Name} for '{name}'");
             }
             if (name != "")
             {

@@ -18,40 +18,37 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCo
     public async Task<List<AccountEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Account> accounts, bool withSource = false, CancellationToken ct = default)
     {
         var ids = accounts.Select(a => a.Id).Distinct().ToArray();
-        // Employees see every account, so their counts are plain totals read from the indexes (Mastodon's behaviour);
-        // guests and anonymous readers get counts of only what they may see (I3), which costs a visibility check per row.
-        Dictionary<long, int> followers, following, statuses;
+        // Employees see every account, so their counts are plain totals read from the indexes (Mastodon's behaviour) and
+        // cached briefly (AccountCounts); guests and anonymous readers get counts of only what they may see (I3), which
+        // costs a visibility check per row and is never cached.
+        Dictionary<long, AccountCounts.Counts> counts;
         if (viewer.IsEmployee)
         {
-            followers = []; following = []; statuses = [];
+            counts = [];
             var missing = new List<long>();
             foreach (var id in ids)
             {
-                if (cache.TryGet(id, out var c)) (followers[id], following[id], statuses[id]) = (c.Followers, c.Following, c.Statuses);
+                if (cache.TryGet(id, out var c)) counts[id] = c;
                 else missing.Add(id);
             }
             if (missing.Count > 0)
             {
                 var epoch = cache.Epoch;
-                var counted = await db.Follows.Where(f => missing.Contains(f.TargetId)).GroupBy(f => f.TargetId).Select(g => new { Kind = 0, g.Key, Count = g.Count() })
-                    .Concat(db.Follows.Where(f => missing.Contains(f.FollowerId)).GroupBy(f => f.FollowerId).Select(g => new { Kind = 1, g.Key, Count = g.Count() }))
-                    .Concat(db.Statuses.Where(s => missing.Contains(s.AccountId) && s.State == StatusState.Published)
-                        .GroupBy(s => s.AccountId).Select(g => new { Kind = 2, g.Key, Count = g.Count() }))
-                    .ToListAsync(ct);
-                foreach (var c in counted) (c.Kind switch { 0 => followers, 1 => following, _ => statuses })[c.Key] = c.Count;
+                var counted = await CountAsync(missing, db.Follows, db.Follows, db.Statuses.Where(s => s.State == StatusState.Published), ct);
                 foreach (var id in missing)
-                    cache.Store(epoch, id, new AccountCounts.Counts(followers.GetValueOrDefault(id), following.GetValueOrDefault(id), statuses.GetValueOrDefault(id)));
+                {
+                    counts[id] = counted.GetValueOrDefault(id);
+                    cache.Store(epoch, id, counts[id]);
+                }
             }
         }
         else
         {
             var visibleAccounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
-            followers = await db.Follows.Where(f => ids.Contains(f.TargetId) && visibleAccounts.Any(a => a.Id == f.FollowerId))
-                .GroupBy(f => f.TargetId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-            following = await db.Follows.Where(f => ids.Contains(f.FollowerId) && visibleAccounts.Any(a => a.Id == f.TargetId))
-                .GroupBy(f => f.FollowerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-            statuses = await db.Statuses.Where(Visibility.StatusesVisibleTo(viewer)).Where(s => ids.Contains(s.AccountId))
-                .GroupBy(s => s.AccountId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            counts = await CountAsync(ids,
+                db.Follows.Where(f => visibleAccounts.Any(a => a.Id == f.FollowerId)),
+                db.Follows.Where(f => visibleAccounts.Any(a => a.Id == f.TargetId)),
+                db.Statuses.Where(Visibility.StatusesVisibleTo(viewer)), ct);
         }
         var orgIds = accounts.Where(a => a.PartnerOrgId is not null).Select(a => a.PartnerOrgId!.Value).Distinct().ToArray();
         var orgs = orgIds.Length == 0 ? [] : await db.PartnerOrgs.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
@@ -60,16 +57,39 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCo
         {
             PartnerRef? partner = a.PartnerOrgId is { } o && orgs.TryGetValue(o, out var org) ? new PartnerRef(org.Handle, org.Name, org.Verified) : null;
             var avatar = urls.Avatar(a);
+            var n = counts.GetValueOrDefault(a.Id);
             var note = a.Bio.Length == 0 ? "" : StatusText.Render(a.Bio, _ => null, urls.Base);
             return new AccountEntity(
                 Ids.Format(a.Id), a.UserName!, a.UserName!, a.DisplayName, false, false, true, false,
                 Iso(a.CreatedAt), note, urls.Profile(a.UserName!), urls.Profile(a.UserName!), avatar, avatar,
                 urls.MissingHeader, urls.MissingHeader,
-                followers.GetValueOrDefault(a.Id), following.GetValueOrDefault(a.Id), statuses.GetValueOrDefault(a.Id),
+                n.Followers, n.Following, n.Statuses,
                 a.LastStatusAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), [], [],
                 withSource ? new AccountSource(VisibilityOf(a.DefaultAudience), false, a.Language, a.Bio, [], 0, a.DefaultAudience) : null,
                 new AccountExtension(a.IsGuest ? "guest" : "employee", a.Role.ToString().ToLowerInvariant(), a.Official, partner));
         }).ToList();
+    }
+
+    /// <summary>Followers, following and posts of <paramref name="ids"/> among the given rows, in one round trip.</summary>
+    private static async Task<Dictionary<long, AccountCounts.Counts>> CountAsync(IReadOnlyCollection<long> ids,
+        IQueryable<Follow> followers, IQueryable<Follow> following, IQueryable<Status> statuses, CancellationToken ct)
+    {
+        var rows = await followers.Where(f => ids.Contains(f.TargetId)).GroupBy(f => f.TargetId).Select(g => new { Kind = 0, g.Key, Count = g.Count() })
+            .Concat(following.Where(f => ids.Contains(f.FollowerId)).GroupBy(f => f.FollowerId).Select(g => new { Kind = 1, g.Key, Count = g.Count() }))
+            .Concat(statuses.Where(s => ids.Contains(s.AccountId)).GroupBy(s => s.AccountId).Select(g => new { Kind = 2, g.Key, Count = g.Count() }))
+            .ToListAsync(ct);
+        var counts = new Dictionary<long, AccountCounts.Counts>();
+        foreach (var r in rows)
+        {
+            var c = counts.GetValueOrDefault(r.Key);
+            counts[r.Key] = r.Kind switch
+            {
+                0 => c with { Followers = r.Count },
+                1 => c with { Following = r.Count },
+                _ => c with { Statuses = r.Count },
+            };
+        }
+        return counts;
     }
 
     private static string VisibilityOf(string audience) =>
