@@ -61,6 +61,16 @@ public sealed partial class OAuthTests : IAsyncLifetime
     /// <summary>Walks authorize → sign in → consent → approve and returns the final answer (a redirect, or the oob page).</summary>
     private async Task<HttpResponseMessage> AuthorizeAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope = "read write")
     {
+        var consentHtml = await ConsentPageAsync(browser, clientId, redirect, challenge, scope);
+        Assert.Contains("Test app", consentHtml, StringComparison.Ordinal);
+        var approve = HtmlForms.HiddenFields(consentHtml, "/oauth/authorize");
+        approve.Add(KeyValuePair.Create("decision", "approve"));
+        return await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
+    }
+
+    /// <summary>Walks authorize → sign in and returns the consent page.</summary>
+    private static async Task<string> ConsentPageAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope)
+    {
         var authorize = $"/oauth/authorize?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirect)}" +
                         $"&scope={Uri.EscapeDataString(scope)}&code_challenge={challenge}&code_challenge_method=S256&state=xyz";
         var first = await browser.GetAsync(authorize);
@@ -79,10 +89,40 @@ public sealed partial class OAuthTests : IAsyncLifetime
         var consent = await browser.GetAsync(signedIn.Headers.Location!.OriginalString);
         var consentHtml = await consent.Content.ReadAsStringAsync();
         Assert.True(consent.StatusCode == HttpStatusCode.OK, consentHtml);
-        Assert.Contains("Test app", consentHtml, StringComparison.Ordinal);
-        var approve = HtmlForms.HiddenFields(consentHtml, "/oauth/authorize");
-        approve.Add(KeyValuePair.Create("decision", "approve"));
-        return await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
+        return consentHtml;
+    }
+
+    [Fact]
+    public async Task The_consent_page_says_in_the_readers_language_who_asks_for_what_and_escapes_the_apps_name()
+    {
+        const string redirect = "https://app.example/callback";
+        var app = await (await _f.Client().PostAsJsonAsync("/api/v1/apps", new { client_name = "<script>alert(1)</script> Appli\u202E", redirect_uris = redirect, scopes = "read write follow" })).OkJsonAsync();
+        var (_, challenge) = Pkce();
+        var browser = Browser();
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-FR");
+        var html = await ConsentPageAsync(browser, app.Str("client_id"), redirect, challenge, "read follow");
+
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; Appli", html, StringComparison.Ordinal);
+        Assert.Contains("Autoriser", html, StringComparison.Ordinal);
+        Assert.Contains("Lire vos fils", html, StringComparison.Ordinal);
+        Assert.Contains("Suivre et ne plus suivre", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Publier, modifier", html, StringComparison.Ordinal); // write was not asked
+        Assert.Contains("app.example", html, StringComparison.Ordinal);
+        Assert.Contains("<main", html, StringComparison.Ordinal); // the app's own frame, with its landmarks
+
+        var deny = HtmlForms.HiddenFields(html, "/oauth/authorize");
+        deny.Add(KeyValuePair.Create("decision", "deny"));
+        var denied = await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(deny));
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith(redirect, denied.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("error=access_denied", denied.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        // A forged decision without the page's antiforgery token issues nothing.
+        var forged = HtmlForms.HiddenFields(html, "/oauth/authorize").Where(f => f.Key != "__RequestVerificationToken").ToList();
+        forged.Add(KeyValuePair.Create("decision", "approve"));
+        var refused = await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(forged));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     }
 
     private async Task<HttpResponseMessage> ExchangeAsync(string clientId, string secret, string code, string redirect, string verifier) =>

@@ -4,7 +4,6 @@ using Gazouille.Data;
 using Gazouille.Hosting;
 using Gazouille.Web;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,75 +14,13 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Gazouille.Features.OAuth;
 
-/// <summary>The interactive half of OAuth: the consent page behind <c>/oauth/authorize</c>, and the token exchange.</summary>
+/// <summary>The token exchange of OAuth (the consent page behind <c>/oauth/authorize</c> is the Razor page <see cref="AuthorizeModel"/>).</summary>
 public static class AuthorizeEndpoints
 {
     public static IEndpointRouteBuilder MapOAuth(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/oauth/authorize", ["GET", "POST"], Authorize).ExcludeFromDescription();
         app.MapPost("/oauth/token", Exchange).ExcludeFromDescription();
         return app;
-    }
-
-    private static async Task<IResult> Authorize(HttpContext http, IAntiforgery antiforgery, IOpenIddictApplicationManager apps, GazouilleDb db)
-    {
-        var request = http.GetOpenIddictServerRequest()
-            ?? throw new InvalidOperationException("The OpenIddict authorization request is missing.");
-
-        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (!session.Succeeded || session.Principal.AccountId() is not { } accountId)
-        {
-            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(
-                request.GetParameters().Select(p => KeyValuePair.Create(p.Key, (string?)p.Value.ToString())));
-            return Results.Redirect("/auth/sign_in?returnUrl=" + Uri.EscapeDataString(returnUrl));
-        }
-
-        var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, http.RequestAborted);
-        if (account is null || account.Suspended)
-            return Forbid("access_denied", "This account cannot sign in.");
-
-        var application = await apps.FindByClientIdAsync(request.ClientId!, http.RequestAborted);
-        var appName = application is null ? request.ClientId : await apps.GetDisplayNameAsync(application, http.RequestAborted);
-        var (scopes, unknown) = Scopes.Parse(request.Scope);
-        if (unknown is not null) return Forbid(Errors.InvalidScope, $"Unknown scope '{unknown}'.");
-
-        if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType)
-        {
-            await antiforgery.ValidateRequestAsync(http);
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            if (form["decision"] != "approve") return Forbid(Errors.AccessDenied, "The user denied the authorization.");
-
-            var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, accountId.ToString(CultureInfo.InvariantCulture))
-                    .SetClaim(Claims.Name, account.UserName);
-            identity.SetScopes(scopes);
-            identity.SetDestinations(_ => [Destinations.AccessToken]);
-            return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        }
-
-        return Results.Content(ConsentPage(http, antiforgery, request, appName ?? "?", account.UserName ?? "", scopes),
-            "text/html; charset=utf-8");
-    }
-
-    private static string ConsentPage(HttpContext http, IAntiforgery antiforgery, OpenIddictRequest request, string appName, string username, string[] scopes)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        var hidden = string.Concat(request.GetParameters().Select(p =>
-            $"<input type=\"hidden\" name=\"{HtmlPage.Encode(p.Key)}\" value=\"{HtmlPage.Encode(p.Value.ToString())}\">"));
-        var scopeList = string.Concat(scopes.Select(s => $"<li><code>{HtmlPage.Encode(s)}</code></li>"));
-        var body = $"""
-            <h1>Autoriser {HtmlPage.Encode(appName)} ? · Authorize {HtmlPage.Encode(appName)}?</h1>
-            <p>L'application demande d'agir pour <strong>@{HtmlPage.Encode(username)}</strong> avec ces droits ·
-               The app asks to act as <strong>@{HtmlPage.Encode(username)}</strong> with these rights:</p>
-            <ul>{scopeList}</ul>
-            <form method="post" action="/oauth/authorize">
-              {hidden}
-              <input type="hidden" name="{HtmlPage.Encode(tokens.FormFieldName)}" value="{HtmlPage.Encode(tokens.RequestToken)}">
-              <button class="primary" type="submit" name="decision" value="approve">Autoriser · Authorize</button>
-              <button type="submit" name="decision" value="deny">Refuser · Deny</button>
-            </form>
-            """;
-        return HtmlPage.Render("Gazouille — authorize", body, "fr");
     }
 
     private static IResult Forbid(string error, string description) =>
