@@ -11,27 +11,36 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
 {
     public async Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default)
     {
-        var account = await db.Users.AsNoTracking()
-            .Where(a => a.Id == accountId)
-            .Select(a => new { a.Id, a.Role, a.PartnerOrgId, a.Suspended })
-            .FirstOrDefaultAsync(ct);
-        if (account is null || account.Suspended) return null;
+        // One round trip for the account and its relations (this runs on every signed-in request): the account's own
+        // row is two tagged rows (its organization, and role + suspension), then its teams, followed teams and follows.
+        var rows = await db.Users.Where(a => a.Id == accountId)
+                .Select(a => new { Kind = OrgRow, Value = a.PartnerOrgId ?? 0 })
+            .Concat(db.Users.Where(a => a.Id == accountId)
+                .Select(a => new { Kind = SelfRow, Value = (long)a.Role + (a.Suspended ? SuspendedFlag : 0) }))
+            .Concat(db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => new { Kind = TeamRow, Value = m.TeamId }))
+            .Concat(db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => new { Kind = FollowedTeamRow, Value = f.TeamId }))
+            .Concat(db.Follows.Where(f => f.FollowerId == accountId).Select(f => new { Kind = FollowingRow, Value = f.TargetId }))
+            .ToListAsync(ct);
+        var self = rows.FirstOrDefault(r => r.Kind == SelfRow);
+        if (self is null || self.Value >= SuspendedFlag) return null;
+        var role = (AccountRole)self.Value;
+        var org = rows.First(r => r.Kind == OrgRow).Value;
+        long[] Of(int kind) => rows.Where(r => r.Kind == kind).Select(r => r.Value).ToArray();
 
-        var teams = await db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => m.TeamId).ToArrayAsync(ct);
-        var followedTeams = await db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => f.TeamId).ToArrayAsync(ct);
-        if (account.PartnerOrgId is not { } org)
-        {
-            var following = await db.Follows.Where(f => f.FollowerId == accountId).Select(f => f.TargetId).ToArrayAsync(ct);
-            return new Viewer(accountId, ViewerKind.Employee, account.Role, 0, teams, following, followedTeams, [], []);
-        }
+        if (org == 0)
+            return new Viewer(accountId, ViewerKind.Employee, role, 0, Of(TeamRow), Of(FollowingRow), Of(FollowedTeamRow), [], []);
 
         var granted = await ActiveGrantedTeamsAsync(org, ct);
         var visibleEmployees = granted.Length == 0
             ? []
             : await db.TeamMembers.Where(m => granted.Contains(m.TeamId)).Select(m => m.AccountId).Distinct().ToArrayAsync(ct);
         // A guest reads its granted channels only; following people gives it nothing more.
-        return new Viewer(accountId, ViewerKind.Guest, AccountRole.Employee, org, [], [], followedTeams.Intersect(granted).ToArray(), granted, visibleEmployees);
+        return new Viewer(accountId, ViewerKind.Guest, AccountRole.Employee, org, [], [], Of(FollowedTeamRow).Intersect(granted).ToArray(), granted, visibleEmployees);
     }
+
+    private const long SuspendedFlag = 1_000;
+
+    private const int OrgRow = 0, SelfRow = 1, TeamRow = 2, FollowedTeamRow = 3, FollowingRow = 4;
 
     public async Task<long[]> ActiveGrantedTeamsAsync(long partnerOrgId, CancellationToken ct = default)
     {
