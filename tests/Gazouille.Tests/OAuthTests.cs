@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Gazouille.Tests;
@@ -32,11 +33,12 @@ public sealed class CookieJar(HttpMessageHandler inner) : DelegatingHandler(inne
 public sealed partial class OAuthTests : IAsyncLifetime
 {
     private GazouilleFactory _f = null!;
+    private long _aliceId;
 
     public async ValueTask InitializeAsync()
     {
         _f = await GazouilleFactory.StartAsync();
-        await _f.CreateUserAsync("alice");
+        _aliceId = await _f.CreateUserAsync("alice");
     }
 
     public async ValueTask DisposeAsync() => await _f.DisposeAsync();
@@ -152,12 +154,23 @@ public sealed partial class OAuthTests : IAsyncLifetime
         Assert.Equal("Test app", (await api.GetOkAsync("/api/v1/apps/verify_credentials")).Str("name"));
         await api.PostStatusAsync("posted through OAuth");
 
-        var replay = await ExchangeAsync(clientId, secret, code, redirect, verifier);
-        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        // Streams opened with the token end with it, over both transports; another token's stream goes on.
+        await using var sse = await SseStream.OpenAsync(api, "/api/v1/streaming/user");
+        await using var ws = await WsStream.ConnectAsync(_f, accessToken);
+        await ws.SubscribeAndWaitAsync("user");
+        await using var other = await SseStream.OpenAsync(_f.Client(await _f.TokenAsync(_aliceId)), "/api/v1/streaming/user");
 
         var revoke = await _f.Client().PostAsync("/oauth/revoke", ApiAssert.Form(("token", accessToken), ("client_id", clientId), ("client_secret", secret)));
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         await (await api.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+        Assert.Null(await sse.NextAsync(TimeSpan.FromSeconds(3)));
+        Assert.Null(await ws.NextAsync(TimeSpan.FromSeconds(3)));
+        var after = await (await _f.Client(await _f.TokenAsync(_aliceId)).PostAsJsonAsync("/api/v1/statuses", new { status = "after the revocation" })).OkJsonAsync();
+        Assert.Equal(after.Str("id"), JsonDocument.Parse((await other.NextAsync())!.Payload).RootElement.Str("id"));
+
+        // A code is good once (a replay also revokes what it gave, in OpenIddict, so it is tried last).
+        var replay = await ExchangeAsync(clientId, secret, code, redirect, verifier);
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
     }
 
     [Fact]

@@ -275,7 +275,7 @@ public sealed class StreamingTests : IAsyncLifetime
     {
         var hub = _w.Factory.Services.GetRequiredService<Features.Streaming.StreamHub>();
         var viewer = await _w.Factory.WithScopeAsync(sp => sp.GetRequiredService<Hosting.ViewerLoader>().LoadAsync(_w.AliceId));
-        var connection = hub.Open(viewer!, Features.Streaming.StreamTransport.ServerSentEvents, new Features.Streaming.StreamSubscription("public"));
+        var connection = hub.Open(viewer!, Features.Streaming.StreamTransport.ServerSentEvents, null, new Features.Streaming.StreamSubscription("public"));
         try
         {
             for (var i = 0; i <= Features.Streaming.StreamConnection.QueueCapacity; i++) connection.Enqueue(":thump\n\n");

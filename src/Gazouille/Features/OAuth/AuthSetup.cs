@@ -2,12 +2,14 @@ using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Hosting;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -59,6 +61,16 @@ public static class AuthSetup
                  .EnableTokenEndpointPassthrough()
                  .DisableTransportSecurityRequirement();
                 o.AddEventHandler(OutOfBandRedirect.Descriptor);
+                // A revoked token's open streams end at once, on every node (the event goes over the bus).
+                o.AddEventHandler<OpenIddictServerEvents.HandleRevocationRequestContext>(b => b
+                    .SetOrder(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order + 1_000)
+                    .SetType(OpenIddictServerHandlerType.Custom)
+                    .UseInlineHandler(ctx =>
+                    {
+                        if (!ctx.IsRejected && ctx.GenericTokenPrincipal?.GetTokenId() is { Length: > 0 } tokenId)
+                            ctx.Transaction.GetHttpRequest()!.HttpContext.RequestServices.GetRequiredService<Streaming.IEventBus>().Publish(Streaming.StreamEvent.Revoked(tokenId));
+                        return default;
+                    }));
                 o.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(b => b.UseInlineHandler(ctx =>
                 {
                     if (ctx.Response.AccessToken is not null)

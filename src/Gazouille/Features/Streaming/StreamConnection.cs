@@ -32,6 +32,8 @@ public sealed class StreamConnection
     }
 
     public long Id { get; }
+    /// <summary>The OAuth token's id when the stream was opened with one: its revocation closes the stream.</summary>
+    public string? TokenId { get; init; }
     public StreamTransport Transport { get; }
     public Viewer Viewer => _viewer.Viewer;
     public long AccountId => _viewer.Viewer.AccountId;

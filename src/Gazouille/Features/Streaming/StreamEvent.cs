@@ -4,11 +4,12 @@ using Gazouille.Data.Entities;
 
 namespace Gazouille.Features.Streaming;
 
-public enum StreamEventKind { Update, StatusUpdate, Delete, Notification, Access }
+public enum StreamEventKind { Update, StatusUpdate, Delete, Notification, Access, TokenRevoked }
 
 /// <summary>
 /// What happened, in a few ids: every node loads and renders the post or notification itself, for each of its viewers.
-/// <see cref="Access"/> says whose audience may have changed (grants, follows, membership, suspension).
+/// <see cref="Access"/> says whose audience may have changed (grants, follows, membership, suspension);
+/// <see cref="TokenRevoked"/> names an OAuth token that was revoked, whose open streams end on every node.
 /// </summary>
 public sealed record StreamEvent(StreamEventKind Kind, long Id)
 {
@@ -16,6 +17,8 @@ public sealed record StreamEvent(StreamEventKind Kind, long Id)
     public long? AccountId { get; init; }
     /// <summary>Access: every guest of this partner org.</summary>
     public long? PartnerOrgId { get; init; }
+    /// <summary>TokenRevoked: the token's id in the token store.</summary>
+    public string? TokenId { get; init; }
     /// <summary>Delete: who could read the post before it went, since it can no longer be loaded.</summary>
     public DeletedStatus? Deleted { get; init; }
 
@@ -25,6 +28,7 @@ public sealed record StreamEvent(StreamEventKind Kind, long Id)
     public static StreamEvent NotificationFor(long recipientId, long notificationId) => new(StreamEventKind.Notification, notificationId) { AccountId = recipientId };
     public static StreamEvent AccessOf(long accountId) => new(StreamEventKind.Access, 0) { AccountId = accountId };
     public static StreamEvent AccessOfOrg(long partnerOrgId) => new(StreamEventKind.Access, 0) { PartnerOrgId = partnerOrgId };
+    public static StreamEvent Revoked(string tokenId) => new(StreamEventKind.TokenRevoked, 0) { TokenId = tokenId };
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

@@ -31,9 +31,10 @@ public sealed class StreamHub(
 
     public int Count => _connections.Count;
 
-    public StreamConnection Open(Viewer viewer, StreamTransport transport, params StreamSubscription[] subscriptions)
+    /// <param name="tokenId">The OAuth token the stream was opened with (its revocation ends the stream), or null for a session.</param>
+    public StreamConnection Open(Viewer viewer, StreamTransport transport, string? tokenId, params StreamSubscription[] subscriptions)
     {
-        var c = new StreamConnection(Interlocked.Increment(ref _nextId), viewer, transport, subscriptions);
+        var c = new StreamConnection(Interlocked.Increment(ref _nextId), viewer, transport, subscriptions) { TokenId = tokenId };
         _connections[c.Id] = c;
         metrics.StreamOpened(transport);
         return c;
@@ -82,8 +83,16 @@ public sealed class StreamHub(
         StreamEventKind.Delete => DeleteAsync(e),
         StreamEventKind.Notification => NotificationAsync(e, ct),
         StreamEventKind.Access => AccessAsync(e, ct),
+        StreamEventKind.TokenRevoked => RevokedAsync(e),
         _ => Task.CompletedTask,
     };
+
+    private Task RevokedAsync(StreamEvent e)
+    {
+        foreach (var c in _connections.Values)
+            if (e.TokenId is not null && c.TokenId == e.TokenId) c.Close("the token was revoked");
+        return Task.CompletedTask;
+    }
 
     private async Task StatusAsync(long id, string eventName, CancellationToken ct)
     {

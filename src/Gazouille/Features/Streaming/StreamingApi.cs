@@ -7,6 +7,7 @@ using Gazouille.Data;
 using Gazouille.Features.OAuth;
 using Gazouille.Hosting;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 
 namespace Gazouille.Features.Streaming;
 
@@ -76,7 +77,7 @@ public static class StreamingApi
         await http.Response.WriteAsync(":)\n\n", ct);
         await http.Response.Body.FlushAsync(ct);
 
-        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, subscription);
+        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, http.User.GetTokenId(), subscription);
         try
         {
             await foreach (var frame in connection.Frames.ReadAllAsync(ct))
@@ -108,7 +109,7 @@ public static class StreamingApi
         // Mastodon echoes the protocol the client offered (its token); browsers refuse a handshake that drops it.
         var offered = http.Request.Headers.SecWebSocketProtocol.ToString();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(string.IsNullOrWhiteSpace(offered) ? null : offered.Trim());
-        var connection = hub.Open(viewer, StreamTransport.WebSocket, initial is null ? [] : [initial]);
+        var connection = hub.Open(viewer, StreamTransport.WebSocket, http.User.GetTokenId(), initial is null ? [] : [initial]);
         if (initialError is not null) connection.Enqueue(ErrorMessage(initialError, 400));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sending = SendAsync(socket, connection, stop.Token);
