@@ -9,13 +9,18 @@ namespace Gazouille.Hosting;
 /// <summary>Loads the <see cref="Viewer"/> of a request from the database at read time (grants, follows, teams).</summary>
 public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
 {
-    public async Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default)
+    public Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default) => LoadAsync(accountId, null, ct);
+
+    /// <param name="securityStamp">For a browser session: the stamp in its cookie, which must still be the account's
+    /// (an administrator's "end sessions" changes it).</param>
+    public async Task<Viewer?> LoadAsync(long accountId, string? securityStamp, CancellationToken ct)
     {
         var account = await db.Users.AsNoTracking()
             .Where(a => a.Id == accountId)
-            .Select(a => new { a.Id, a.Role, a.PartnerOrgId, a.Suspended })
+            .Select(a => new { a.Id, a.Role, a.PartnerOrgId, a.Suspended, a.SecurityStamp })
             .FirstOrDefaultAsync(ct);
         if (account is null || account.Suspended) return null;
+        if (securityStamp is not null && !string.Equals(securityStamp, account.SecurityStamp, StringComparison.Ordinal)) return null;
 
         var teams = await db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => m.TeamId).ToArrayAsync(ct);
         var followedTeams = await db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => f.TeamId).ToArrayAsync(ct);
@@ -67,7 +72,10 @@ public sealed class ViewerMiddleware(RequestDelegate next)
     {
         if (http.User.Identity?.IsAuthenticated == true && http.User.AccountId() is { } id)
         {
-            var viewer = await loader.LoadAsync(id, http.RequestAborted);
+            // A browser session carries the account's security stamp; tokens are revoked in their own stores.
+            var stamp = http.User.Identity.AuthenticationType == Features.OAuth.ScopeHandler.CookieScheme
+                ? http.User.FindFirstValue("AspNet.Identity.SecurityStamp") : null;
+            var viewer = await loader.LoadAsync(id, stamp, http.RequestAborted);
             if (viewer is null)
             {
                 if (ApiErrorMiddleware.IsApi(http.Request))
