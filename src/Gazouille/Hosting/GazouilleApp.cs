@@ -109,6 +109,7 @@ public static class GazouilleApp
         services.AddScoped<LeakChecker>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
+        services.AddScoped<Features.Reports.ReportBook>();
         // Shared by the server and the admin commands: the signing keys' private halves are protected with this key ring.
         services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
         services.AddSingleton<Features.Trust.SigningKeyCache>();
@@ -178,6 +179,7 @@ public static class GazouilleApp
         app.MapPartnersApi();
         app.MapLeakGuardApi();
         app.MapModerationApi();
+        Features.Reports.ReportsApi.MapReportsApi(app);
         app.MapAuditApi();
         app.MapProofsApi();
         app.MapTrustAdminApi();
