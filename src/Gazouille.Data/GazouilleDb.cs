@@ -35,6 +35,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<StatusProof> StatusProofs => Set<StatusProof>();
+    public DbSet<Report> Reports => Set<Report>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -213,6 +214,16 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.HasOne<Status>().WithMany().HasForeignKey(x => x.StatusId).OnDelete(DeleteBehavior.Cascade);
             e.Property(x => x.Signature).HasMaxLength(128);
             e.Property(x => x.KeyId).HasMaxLength(64);
+        });
+        builder.Entity<Report>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Category).HasMaxLength(16);
+            e.Property(x => x.Comment).HasMaxLength(Report.CommentMaxLength);
+            e.Property(x => x.StatusIds).HasMaxLength(Report.MaxStatuses * 21);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.ReporterId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.TargetAccountId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.ResolvedAt, x.Id });
         });
     }
 }

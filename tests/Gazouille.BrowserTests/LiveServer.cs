@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +40,8 @@ public sealed class LiveServer : IAsyncLifetime
         var data = DataLocation.Resolve(_dataDirectory, null, null);
         var builder = GazouilleApp.CreateBuilder(data, ["--applicationName=gazouille"]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Every test signs in from 127.0.0.1: the sign-in limit per address would soon refuse them.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gazouille:RateLimits:Enabled"] = "false" });
         // The data protection keys of a throwaway folder need no encryption: silence the warning saying they have none.
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         _app = GazouilleApp.Build(builder);

@@ -44,12 +44,17 @@ public sealed class GazouilleFactory : IAsyncDisposable
         var builder = GazouilleApp.CreateBuilder(data.Location);
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gazouille:Instance:BaseUrl"] = "http://gazouille.test" });
+        // Limits stay on (every answer carries their headers) but so high that no test meets them; RateLimitTests lowers them.
+        builder.Configuration.AddInMemoryCollection(RaisedRateLimits);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var app = GazouilleApp.Build(builder);
         await data.Location.MigrateAsync(app.Services);
         await app.StartAsync();
         return new GazouilleFactory(app, data, ownsData);
     }
+
+    public static readonly Dictionary<string, string?> RaisedRateLimits = new[] { "PerAccount", "PerIp", "SignIn", "SignUp", "Check", "Uploads" }
+        .ToDictionary(b => $"Gazouille:RateLimits:{b}:Limit", _ => (string?)"1000000");
 
     public HttpClient Client(string? token = null)
     {

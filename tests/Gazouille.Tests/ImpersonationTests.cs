@@ -133,4 +133,41 @@ public sealed class ImpersonationTests : IAsyncLifetime
         Assert.Null(await CreateAsync("ingrid", "Ingrid · Nordlys Studio", partner: "nordlys"));
         Assert.Equal(ImpersonationGuard.Refusal, await CreateAsync("mallory", "Mallory · Nordlys Studio", partner: "acme"));
     }
+
+    [Fact]
+    public async Task The_apis_refusal_follows_the_accounts_language_then_accept_language_then_english()
+    {
+        var fr = _f.Client();
+        fr.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-CA, en;q=0.5");
+        var signUp = await fr.PostAsync("/api/v1/accounts", JsonContent.Create(new Dictionary<string, string>
+        {
+            ["username"] = "lucie", ["email"] = "lucie@corp.example", ["password"] = "long enough password", ["agreement"] = "true", ["display_name"] = "G\u0430zouille",
+        }));
+        Assert.Equal("Validation failed: " + ImpersonationGuard.RefusalFr, await signUp.ErrorAsync(HttpStatusCode.UnprocessableEntity));
+        // The locale sent with the sign-up wins over the header.
+        var english = await fr.PostAsync("/api/v1/accounts", JsonContent.Create(new Dictionary<string, string>
+        {
+            ["username"] = "lucie", ["email"] = "lucie@corp.example", ["password"] = "long enough password", ["agreement"] = "true",
+            ["display_name"] = "Gazouille", ["locale"] = "en",
+        }));
+        Assert.Equal("Validation failed: " + ImpersonationGuard.Refusal, await english.ErrorAsync(HttpStatusCode.UnprocessableEntity));
+
+        // The account's own language wins over Accept-Language; a hostile header changes nothing.
+        var (bobId, bob) = await _f.SignedInAsync("bob_fr");
+        await _f.WithScopeAsync<object?>(async sp =>
+        {
+            await sp.GetRequiredService<GazouilleDb>().Users.Where(a => a.Id == bobId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Language, "fr"));
+            return null;
+        });
+        bob.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", "en;q=1, <script>, ;;;,");
+        var edit = await bob.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", "Ｇａｚｏｕｉｌｌｅ")));
+        Assert.Equal("Validation failed: " + ImpersonationGuard.RefusalFr, await edit.ErrorAsync(HttpStatusCode.UnprocessableEntity));
+        var junk = _f.Client();
+        junk.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", ";;;, *, <script>");
+        var plain = await junk.PostAsync("/api/v1/accounts", JsonContent.Create(new Dictionary<string, string>
+        {
+            ["username"] = "lucie", ["email"] = "lucie@corp.example", ["password"] = "long enough password", ["agreement"] = "true", ["display_name"] = "Gazouille",
+        }));
+        Assert.Equal("Validation failed: " + ImpersonationGuard.Refusal, await plain.ErrorAsync(HttpStatusCode.UnprocessableEntity));
+    }
 }

@@ -586,6 +586,55 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.ToTable("PersonalAccessTokens");
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.Report", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ReporterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ResolvedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StatusIds")
+                        .IsRequired()
+                        .HasMaxLength(420)
+                        .HasColumnType("character varying(420)");
+
+                    b.Property<long>("TargetAccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReporterId");
+
+                    b.HasIndex("TargetAccountId");
+
+                    b.HasIndex("ResolvedAt", "Id");
+
+                    b.ToTable("Reports");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.SigningKey", b =>
                 {
                     b.Property<string>("Id")
@@ -1315,6 +1364,21 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.Navigation("PartnerOrg");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.Report", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Gazouille.Data.Entities.Status", b =>

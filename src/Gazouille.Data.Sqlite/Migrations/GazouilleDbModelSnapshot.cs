@@ -581,6 +581,55 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.ToTable("PersonalAccessTokens");
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.Report", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReporterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolvedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusIds")
+                        .IsRequired()
+                        .HasMaxLength(420)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReporterId");
+
+                    b.HasIndex("TargetAccountId");
+
+                    b.HasIndex("ResolvedAt", "Id");
+
+                    b.ToTable("Reports");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.SigningKey", b =>
                 {
                     b.Property<string>("Id")
@@ -1302,6 +1351,21 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.Navigation("PartnerOrg");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.Report", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Gazouille.Data.Entities.Status", b =>

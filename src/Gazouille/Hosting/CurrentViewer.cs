@@ -9,20 +9,29 @@ namespace Gazouille.Hosting;
 /// <summary>Loads the <see cref="Viewer"/> of a request from the database at read time (grants, follows, teams).</summary>
 public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
 {
-    public async Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default)
+    public Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default) => LoadAsync(accountId, null, ct);
+
+    /// <param name="securityStamp">For a browser session: the stamp in its cookie, which must still be the account's
+    /// (an administrator's "end sessions" changes it).</param>
+    public async Task<Viewer?> LoadAsync(long accountId, string? securityStamp, CancellationToken ct)
     {
         // One round trip for the account and its relations (this runs on every signed-in request): the account's own
-        // row is two tagged rows (its organization, and role + suspension), then its teams, followed teams and follows.
+        // row is two tagged rows (its organization, and role + suspension + a stale session), then its teams, followed
+        // teams and follows.
         var rows = await db.Users.Where(a => a.Id == accountId)
                 .Select(a => new { Kind = OrgRow, Value = a.PartnerOrgId ?? 0 })
             .Concat(db.Users.Where(a => a.Id == accountId)
-                .Select(a => new { Kind = SelfRow, Value = (long)a.Role + (a.Suspended ? SuspendedFlag : 0) }))
+                .Select(a => new
+                {
+                    Kind = SelfRow,
+                    Value = (long)a.Role + (a.Suspended || (securityStamp != null && a.SecurityStamp != securityStamp) ? RefusedFlag : 0),
+                }))
             .Concat(db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => new { Kind = TeamRow, Value = m.TeamId }))
             .Concat(db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => new { Kind = FollowedTeamRow, Value = f.TeamId }))
             .Concat(db.Follows.Where(f => f.FollowerId == accountId).Select(f => new { Kind = FollowingRow, Value = f.TargetId }))
             .ToListAsync(ct);
         var self = rows.FirstOrDefault(r => r.Kind == SelfRow);
-        if (self is null || self.Value >= SuspendedFlag) return null;
+        if (self is null || self.Value >= RefusedFlag) return null;
         var role = (AccountRole)self.Value;
         var org = rows.First(r => r.Kind == OrgRow).Value;
         long[] Of(int kind) => rows.Where(r => r.Kind == kind).Select(r => r.Value).ToArray();
@@ -38,7 +47,8 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
         return new Viewer(accountId, ViewerKind.Guest, AccountRole.Employee, org, [], [], Of(FollowedTeamRow).Intersect(granted).ToArray(), granted, visibleEmployees);
     }
 
-    private const long SuspendedFlag = 1_000;
+    /// <summary>Added to the role when the account is suspended or the session's security stamp is no longer the account's.</summary>
+    private const long RefusedFlag = 1_000;
 
     private const int OrgRow = 0, SelfRow = 1, TeamRow = 2, FollowedTeamRow = 3, FollowingRow = 4;
 
@@ -76,7 +86,10 @@ public sealed class ViewerMiddleware(RequestDelegate next)
     {
         if (http.User.Identity?.IsAuthenticated == true && http.User.AccountId() is { } id)
         {
-            var viewer = await loader.LoadAsync(id, http.RequestAborted);
+            // A browser session carries the account's security stamp; tokens are revoked in their own stores.
+            var stamp = http.User.Identity.AuthenticationType == Features.OAuth.ScopeHandler.CookieScheme
+                ? http.User.FindFirstValue("AspNet.Identity.SecurityStamp") : null;
+            var viewer = await loader.LoadAsync(id, stamp, http.RequestAborted);
             if (viewer is null)
             {
                 if (ApiErrorMiddleware.IsApi(http.Request))

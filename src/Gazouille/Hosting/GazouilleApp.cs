@@ -46,10 +46,12 @@ public static class GazouilleApp
         builder.Services.AddGazouilleWeb();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddGazouilleOperations();
+        builder.Services.AddSingleton<Features.RateLimits.RateLimiters>();
         builder.Services.AddSingleton<StreamHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         builder.Services.AddOpenApi("gazouille");
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "gazouille_csrf");
+        builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = false; });
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -107,6 +109,7 @@ public static class GazouilleApp
         services.AddScoped<LeakChecker>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
+        services.AddScoped<Features.Reports.ReportBook>();
         // Shared by the server and the admin commands: the signing keys' private halves are protected with this key ring.
         services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
         services.AddSingleton<Features.Trust.SigningKeyCache>();
@@ -123,6 +126,8 @@ public static class GazouilleApp
         var app = builder.Build();
         var data = app.Services.GetRequiredService<DataLocation>();
 
+        app.UseMiddleware<SecurityHeaders>();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseStatusCodePages(async ctx =>
         {
@@ -151,6 +156,7 @@ public static class GazouilleApp
         app.UseMiddleware<OAuthFormBody>();
         app.UseAuthentication();
         app.UseMiddleware<ViewerMiddleware>();
+        app.UseMiddleware<Features.RateLimits.RateLimitMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -173,6 +179,7 @@ public static class GazouilleApp
         app.MapPartnersApi();
         app.MapLeakGuardApi();
         app.MapModerationApi();
+        Features.Reports.ReportsApi.MapReportsApi(app);
         app.MapAuditApi();
         app.MapProofsApi();
         app.MapTrustAdminApi();

@@ -12,6 +12,7 @@ public sealed class GazouilleSettings
     public LeakGuardSettings LeakGuard { get; set; } = new();
     public StreamingSettings Streaming { get; set; } = new();
     public MetricsSettings Metrics { get; set; } = new();
+    public Features.RateLimits.RateLimitSettings RateLimits { get; set; } = new();
     /// <summary>HOST:PORT (or a StackExchange.Redis configuration string) of the Redis that carries stream events between nodes.</summary>
     public string? Redis { get; set; }
 }

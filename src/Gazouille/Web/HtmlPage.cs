@@ -10,14 +10,8 @@ public static class HtmlPage
 
     public static string Encode(string? text) => Encoder.Encode(text ?? "");
 
-    public static string Render(string title, string bodyHtml, string lang) => $$"""
-        <!doctype html>
-        <html lang="{{Encode(lang)}}">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{Encode(title)}}</title>
-        <style>
+    /// <summary>The frame's only inline style: the Content-Security-Policy allows exactly this text by its hash.</summary>
+    public const string Style = """
         :root { color-scheme: light dark; --accent: #1d5fbf; }
         body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
         label { display: block; margin-top: 1rem; font-weight: 600; }
@@ -27,7 +21,16 @@ public static class HtmlPage
         :focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
         .error { color: #b00020; font-weight: 600; }
         code { font-size: 1.2rem; word-break: break-all; }
-        </style>
+        """;
+
+    public static string Render(string title, string bodyHtml, string lang) => $$"""
+        <!doctype html>
+        <html lang="{{Encode(lang)}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{Encode(title)}}</title>
+        <style>{{Style}}</style>
         </head>
         <body><main>{{bodyHtml}}</main></body>
         </html>

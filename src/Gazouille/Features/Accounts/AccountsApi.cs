@@ -8,6 +8,7 @@ using Gazouille.Features.OAuth;
 using Gazouille.Features.Search;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Timelines;
+using Gazouille.Features.RateLimits;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public static class AccountsApi
     {
         var group = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
         group.MapGet("/verify_credentials", VerifyCredentials).RequireScope("read:accounts");
-        group.MapMethods("/update_credentials", ["PATCH", "PUT"], UpdateCredentials).RequireScope("write:accounts");
+        group.MapMethods("/update_credentials", ["PATCH", "PUT"], UpdateCredentials).RequireScope("write:accounts").RequireRateLimit(RateLimitBucket.Uploads);
         group.MapGet("/lookup", Lookup);
         group.MapGet("/search", Search).RequireScope("read:accounts");
         group.MapGet("/relationships", Relationships).RequireScope("read:follows");
@@ -48,7 +49,14 @@ public static class AccountsApi
     {
         var viewer = http.Viewer();
         var me = await db.Users.FirstAsync(a => a.Id == viewer.AccountId, ct);
-        await profiles.ApplyAsync(me, p.Get("display_name"), p.Get("note"), p.Get("leak_guard_override"), ct);
+        try
+        {
+            await profiles.ApplyAsync(me, p.Get("display_name"), p.Get("note"), p.Get("leak_guard_override"), ct);
+        }
+        catch (ApiException e) when (e.Message.Contains(Trust.ImpersonationGuard.Refusal, StringComparison.Ordinal))
+        {
+            throw new ApiException(e.Status, Trust.ImpersonationGuard.InLanguage(e.Message, me.Language, http.Request));
+        }
         if (p.Get("source[language]") is { Length: > 0 } language)
         {
             language = language.Trim().ToLowerInvariant();

@@ -3,6 +3,7 @@ using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Mail;
+using Gazouille.Features.RateLimits;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public static class RegistrationApi
 {
     public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/accounts", Register).AllowAnonymous().WithTags("Accounts");
+        app.MapPost("/api/v1/accounts", Register).AllowAnonymous().RequireRateLimit(RateLimitBucket.SignUp).WithTags("Accounts");
         var invitations = app.MapGroup("/api/v1/gazouille/invitations").WithTags("Invitations");
         invitations.MapPost("/", Invite).RequireScope("write:accounts");
         invitations.MapGet("/", List).RequireScope("read:accounts");
@@ -31,7 +32,7 @@ public static class RegistrationApi
         return app;
     }
 
-    private static async Task<Ok<TokenEntity>> Register(ApiParams p, SignUpPolicy policy, GazouilleDb db, CancellationToken ct)
+    private static async Task<Ok<TokenEntity>> Register(HttpRequest request, ApiParams p, SignUpPolicy policy, GazouilleDb db, CancellationToken ct)
     {
         var username = p.Get("username") ?? "";
         var email = p.Get("email") ?? "";
@@ -41,7 +42,7 @@ public static class RegistrationApi
         if (p.GetBool("agreement") == false)
             throw ApiException.Unprocessable("Validation failed: you must accept the rules of the instance (agreement)");
         var (account, error) = await policy.SignUpAsync(new SignUpRequest(username, email, p.Get("display_name"), password, p.Get("invite_code")), ct);
-        if (account is null) throw ApiException.Unprocessable("Validation failed: " + error);
+        if (account is null) throw ApiException.Unprocessable("Validation failed: " + Trust.ImpersonationGuard.InLanguage(error ?? "", p.Get("locale"), request));
         if (p.Get("locale") is "en" or "fr")
             await db.Users.Where(a => a.Id == account.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Language, p.Get("locale")!), ct);
         var (scopes, unknown) = Scopes.Parse(p.Get("scope") ?? p.Get("scopes"), "read write follow push");

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Admin;
 
 /// <summary>What administrators do to accounts: roles and suspension. Suspension ends every session at the next request.</summary>
-public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Streaming.StreamOutbox stream)
+public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Streaming.StreamOutbox stream,
+    OpenIddict.Abstractions.IOpenIddictTokenManager tokens, OpenIddict.Abstractions.IOpenIddictAuthorizationManager authorizations)
 {
     public async Task SetSuspendedAsync(Viewer admin, long accountId, bool suspended, CancellationToken ct)
     {
@@ -20,6 +21,29 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
         stream.Raise(db, Streaming.StreamEvent.AccessOf(accountId));
         await audit.AppendAsync(await ActorAsync(admin, ct), suspended ? "account.suspend" : "account.unsuspend", $"account:{accountId}", new { }, ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Ends every way the account is signed in without suspending it: OAuth tokens and authorizations, personal access
+    /// tokens, and browser sessions (a new security stamp, compared on each request). Returns how many tokens ended.
+    /// </summary>
+    public async Task<long> RevokeSessionsAsync(Viewer admin, long accountId, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        if (await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.SecurityStamp, stamp), ct) == 0)
+            throw ApiException.NotFound();
+        var now = DateTimeOffset.UtcNow;
+        long ended = await db.PersonalAccessTokens.Where(t => t.AccountId == accountId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now), ct);
+        var subject = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ended += await tokens.RevokeBySubjectAsync(subject, ct);
+        await authorizations.RevokeBySubjectAsync(subject, ct);
+        // Streams already open stay open until they reconnect (suspension closes them): see docs/status.md.
+        await audit.AppendAsync(await ActorAsync(admin, ct), "account.revoke_sessions", $"account:{accountId}", new { tokens = ended }, ct);
+        await tx.CommitAsync(ct);
+        return ended;
     }
 
     private async Task<string> ActorAsync(Viewer admin, CancellationToken ct) =>

@@ -70,6 +70,10 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
     public Task<IActionResult> OnPostUnsuspendAsync([FromForm] long id, CancellationToken ct) =>
         RunAsync(() => accounts.SetSuspendedAsync(Viewer, id, false, ct), t["Account reactivated."], ct);
 
+    public Task<IActionResult> OnPostRevokeSessionsAsync([FromForm] long id, CancellationToken ct) =>
+        id == Viewer.AccountId ? FailAsync(t["Sign out on your own devices instead: this would end the session you are using."], ct)
+            : RunAsync(() => accounts.RevokeSessionsAsync(Viewer, id, ct), t["Sessions and tokens ended: the person must sign in again."], ct);
+
     public async Task<IActionResult> OnPostCreateTeamAsync([FromForm] string? handle, [FromForm] string? name, CancellationToken ct)
     {
         var (_, error) = await teams.CreateAsync((handle ?? "").Trim(), (name ?? "").Trim(), null, ct);

@@ -5,6 +5,7 @@ using Gazouille.Data.Entities;
 using Gazouille.Features.Audit;
 using Gazouille.Features.OAuth;
 using Gazouille.Features.Statuses;
+using Gazouille.Features.RateLimits;
 using Gazouille.Hosting;
 using Gazouille.LeakGuard;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +30,7 @@ public static class LeakGuardApi
         // A compose box may hold a token for writing only: read or write:statuses will do.
         group.MapPost("/leak_guard/check", Check).RequireAuthorization(p => p.RequireAuthenticatedUser().RequireAssertion(ctx =>
             ctx.User.AccountId() is not null && (ctx.User.Identity?.AuthenticationType == ScopeHandler.CookieScheme
-                || Scopes.Allows(ctx.User.GetScopes(), "read:statuses") || Scopes.Allows(ctx.User.GetScopes(), "write:statuses"))));
+                || Scopes.Allows(ctx.User.GetScopes(), "read:statuses") || Scopes.Allows(ctx.User.GetScopes(), "write:statuses")))).RequireRateLimit(RateLimitBucket.Check);
         group.MapGet("/admin/leak_guard/policy", GetPolicy).RequireScope("read:accounts");
         group.MapPut("/admin/leak_guard/policy", PutPolicy).RequireScope("write:accounts");
         return group;

@@ -38,6 +38,7 @@ public static class PartnersApi
             .RequireScope("write:accounts");
         group.MapPost("/accounts/{id}/unsuspend", (string id, HttpContext http, AccountAdministration admin, CancellationToken ct) => SetSuspended(id, false, http, admin, ct))
             .RequireScope("write:accounts");
+        group.MapPost("/accounts/{id}/revoke_sessions", RevokeSessions).RequireScope("write:accounts");
         app.MapGet("/api/v1/gazouille/teams/{handle}/view_as/{partner}", ViewAs).WithTags("Partners").RequireScope("read:statuses");
         return group;
     }
@@ -196,6 +197,16 @@ public static class PartnersApi
         await admin.SetSuspendedAsync(http.Viewer(), aid, suspended, ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Ends the account's sessions and tokens (not the caller's own: that would lock an administrator out mid-request).</summary>
+    private static async Task<Results<Ok<RevokedSessions>, NotFound<ApiError>>> RevokeSessions(string id, HttpContext http, AccountAdministration admin, CancellationToken ct)
+    {
+        if (!http.Viewer().IsAdmin) throw ApiException.Forbidden("Only administrators can do this");
+        if (!Ids.TryParse(id, out var aid) || aid == http.Viewer().AccountId) return TypedResults.NotFound(ApiError.NotFound);
+        return TypedResults.Ok(new RevokedSessions(await admin.RevokeSessionsAsync(http.Viewer(), aid, ct)));
+    }
+
+    public sealed record RevokedSessions(long RevokedTokens);
 
     /// <summary>The team's channels exactly as a guest of <paramref name="partner"/> would see them now.</summary>
     private static async Task<Results<Ok<List<StatusEntity>>, NotFound<ApiError>>> ViewAs(string handle, string partner, HttpContext http, ApiParams p,

@@ -15,6 +15,25 @@ namespace Gazouille.Features.Trust;
 public sealed class ImpersonationGuard(GazouilleDb db)
 {
     public const string Refusal = "This name looks like an official account or a verified partner organization; choose a name of your own.";
+    public const string RefusalFr = "Ce nom ressemble à celui d'un compte officiel ou d'une organisation partenaire vérifiée ; choisissez un nom qui soit le vôtre.";
+
+    /// <summary>
+    /// An API error in the caller's language: the account's (or the sign-up's <c>locale</c>), else the first of French or
+    /// English in Accept-Language, else English as Mastodon clients expect. Only the refusal is translated; other
+    /// messages pass unchanged. Pages translate through their resources instead.
+    /// </summary>
+    public static string InLanguage(string message, string? preferred, HttpRequest request)
+    {
+        var language = preferred is "fr" or "en" ? preferred : null;
+        foreach (var part in request.Headers.AcceptLanguage.ToString().Split(','))
+        {
+            if (language is not null) break;
+            var tag = part.Split(';')[0].Trim();
+            if (tag.StartsWith("fr", StringComparison.OrdinalIgnoreCase)) language = "fr";
+            else if (tag.StartsWith("en", StringComparison.OrdinalIgnoreCase)) language = "en";
+        }
+        return language == "fr" ? message.Replace(Refusal, RefusalFr, StringComparison.Ordinal) : message;
+    }
 
     /// <summary>Shorter protected names must match whole; longer ones are refused inside another name too.</summary>
     private const int MinimumContained = 5;

@@ -20,6 +20,7 @@ public static class WebErrorPage
             {
                 404 => (t["Page not found"], t["This page does not exist, or it is not shared with you."]),
                 403 => (t["Not allowed"], t["You cannot do this with your account."]),
+                429 => (t["Too many attempts"], t["Too many attempts from here. Wait a few minutes, then try again."]),
                 _ => (t["Something went wrong"], t["The request could not be handled. Go back and try again."]),
             };
             var home = t["Back to the home page"].Value;

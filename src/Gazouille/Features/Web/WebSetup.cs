@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using Gazouille.Features.RateLimits;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -29,6 +30,10 @@ public static class WebSetup
             o.Conventions.AllowAnonymousToPage("/LeakGuard/Help");
             o.Conventions.AllowAnonymousToPage("/Accounts/SignUp");
             o.Conventions.AllowAnonymousToPage("/Trust/Verify");
+            Strict(o, "/OAuth/SignIn", new(RateLimitBucket.SignIn));
+            Strict(o, "/Accounts/SignUp", new(RateLimitBucket.SignUp));
+            Strict(o, "/Statuses/Compose", new(RateLimitBucket.Check, "check"));
+            Strict(o, "/Accounts/ProfileEdit", new(RateLimitBucket.Uploads));
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -48,6 +53,9 @@ public static class WebSetup
         services.AddScoped<TeamNames>();
         return services;
     }
+
+    private static void Strict(Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions o, string page, StrictRateLimit limit) =>
+        o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(limit));
 
     public static IApplicationBuilder UseGazouilleWebAssets(this IApplicationBuilder app)
     {

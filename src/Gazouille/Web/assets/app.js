@@ -165,10 +165,17 @@
     }
   }, true);
 
+  // The "N new posts" banner asks every 20 s while the live stream is not on. (This test lives here, not in an
+  // hx-trigger filter, because htmx evaluates filters as code and the Content-Security-Policy forbids eval.)
+  setInterval(() => {
+    const banner = $("#new-posts[data-poll]");
+    if (banner && window.htmx && document.body.dataset.liveState !== "on" && !document.hidden) htmx.trigger(banner, "gazouille:refresh");
+  }, 20000);
+
   // Live: the server's event stream (the user stream, with the session cookie) says when a post or a notification
   // arrives; the "N new posts" banner and the badge then refresh from the server, so nothing on screen moves. After a
   // network loss EventSource reconnects (we retry if it gives up) and both refresh, which fetches whatever was missed.
-  // Without EventSource, or while the stream is down, the banner keeps polling (its trigger checks data-live-state).
+  // Without EventSource, or while the stream is down, the banner keeps polling (see the interval above).
   const liveUrl = document.body.dataset.live;
   if (liveUrl && typeof EventSource === "function" && window.htmx) {
     const later = (fn) => { let t; return () => { clearTimeout(t); t = setTimeout(fn, 250); }; };

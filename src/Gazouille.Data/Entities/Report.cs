@@ -1,0 +1,24 @@
+namespace Gazouille.Data.Entities;
+
+/// <summary>
+/// Someone's report of an account (and optionally some of its posts) to the moderators, Mastodon's Report. Only posts
+/// the reporter could read when reporting are attached; resolving or reopening is recorded here and in the audit log.
+/// </summary>
+public class Report
+{
+    public const int CommentMaxLength = 1000;
+    public const int MaxStatuses = 20;
+
+    public long Id { get; set; }
+    public long ReporterId { get; set; }
+    public long TargetAccountId { get; set; }
+    /// <summary>misleading, leak, harassment, spam, violation or other.</summary>
+    public required string Category { get; set; }
+    public string Comment { get; set; } = "";
+    /// <summary>Ids of the reported posts, comma-separated, each checked readable by the reporter at report time.</summary>
+    public string StatusIds { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public long? ResolvedById { get; set; }
+}
