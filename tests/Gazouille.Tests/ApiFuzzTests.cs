@@ -124,6 +124,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             sent++;
             if (await SendAsync(_viewers[viewer], request, viewer != "employee") is { } problem) findings.Add($"{summary}\n    → {problem}");
         }
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}: {sent} requests over {routes.Count} routes in {seconds} s, {findings.Count} findings");
         var log = _server!.Output;
         Assert.True(findings.Count == 0, $"seed {seed}, {sent} requests over {routes.Count} routes; {findings.Count} findings:\n" + string.Join('\n', findings)
             + "\nThe server's log ends with:\n" + log[Math.Max(0, log.Length - 6000)..]);

@@ -1,5 +1,8 @@
 using System.Net;
+using Gazouille.Data;
 using Gazouille.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Gazouille.Tests;
@@ -103,6 +106,91 @@ public sealed class FaultTests
         finally
         {
             await redis.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// SQLite on a full disk: a 6 MB tmpfs (mounting one needs root, which this machine's CI has; without it the test says
+/// so and fails rather than pass having tested nothing). Posts answer 507 with a sentence, reads go on, nothing is
+/// half-written, and posting works again as soon as space is freed, without a restart.
+/// </summary>
+public sealed class DiskFullTests
+{
+    [Fact]
+    public async Task A_full_disk_answers_507_with_a_clear_error_keeps_reads_and_corrupts_nothing()
+    {
+        var mountPoint = Path.Combine(Path.GetTempPath(), "gazouille-full-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(mountPoint);
+        var (mounted, why) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mountPoint);
+        Assert.True(mounted, $"the disk-full test mounts a small tmpfs and needs root for it: {why}");
+        try
+        {
+            await using var data = TestData.At(DataLocation.Resolve(Path.Combine(mountPoint, "data"), null, null));
+            await using (var f = await GazouilleFactory.StartAsync(data: data))
+            {
+                var (aliceId, alice) = await f.SignedInAsync("alice");
+                var saved = new List<string> { (await alice.PostStatusAsync("Encore de la place", "company")).Id() };
+
+                var filler = Path.Combine(mountPoint, "filler");
+                await using (var fill = File.Create(filler))
+                {
+                    var block = new byte[64 * 1024];
+                    try
+                    {
+                        while (true) await fill.WriteAsync(block);
+                    }
+                    catch (IOException) { }
+                }
+
+                var full = 0;
+                for (var i = 0; i < 100 && full == 0; i++)
+                {
+                    var response = await alice.PostAsync("/api/v1/statuses", ApiAssert.Form(("status", $"Post {i} " + new string('x', 400)), ("audience", "company")));
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        saved.Add((await response.JsonAsync()).Id());
+                        continue;
+                    }
+                    Assert.Equal(DatabaseOutage.DiskFull, await response.ErrorAsync(HttpStatusCode.InsufficientStorage));
+                    full++;
+                }
+                Assert.True(full > 0, "the disk never filled up");
+                Assert.Equal(saved.AsEnumerable().Reverse().Take(20), (await alice.GetOkAsync("/api/v1/timelines/home?limit=20")).Ids());
+
+                File.Delete(filler);
+                saved.Add((await alice.PostStatusAsync("De nouveau de la place", "company")).Id());
+                var stored = await f.WithScopeAsync(async sp =>
+                {
+                    var db = sp.GetRequiredService<GazouilleDb>();
+                    Assert.Equal(["ok"], await db.Database.SqlQueryRaw<string>("PRAGMA integrity_check").ToListAsync());
+                    return await db.Statuses.Where(s => s.AccountId == aliceId).Select(s => s.Id.ToString()).ToListAsync();
+                });
+                Assert.Equal(saved.Order(), stored.Order());
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await RunAsync("umount", "-l", mountPoint);
+            try { Directory.Delete(mountPoint, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static async Task<(bool Ok, string Output)> RunAsync(string file, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = await process.StandardError.ReadToEndAsync() + await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode == 0, output);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (false, e.Message);
         }
     }
 }
