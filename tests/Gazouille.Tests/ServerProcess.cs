@@ -47,7 +47,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180); // a cold start on a machine at load 50 took over 60 s
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"gazouille serve exited with code {process.ExitCode}: {server.Output}");
@@ -60,7 +60,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         await server.DisposeAsync();
-        throw new InvalidOperationException($"gazouille serve did not answer within 60 seconds: {server.Output}");
+        throw new InvalidOperationException($"gazouille serve did not answer within 180 seconds: {server.Output}");
     }
 
     private void Append(string? line)
