@@ -115,7 +115,8 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         var sent = 0;
         var until = DateTime.UtcNow.AddSeconds(seconds);
         // Every route once in order first, then at random until the time is up.
-        for (var i = 0; DateTime.UtcNow < until && findings.Count < 20; i++)
+        // The first pass covers every route whatever the machine's load; the time bound applies to the random part.
+        for (var i = 0; (i < routes.Count * 3 || DateTime.UtcNow < until) && findings.Count < 20; i++)
         {
             var route = i < routes.Count * 3 ? routes[i / 3] : routes[random.Next(routes.Count)];
             var viewer = i < routes.Count * 3 ? _viewers.Keys.ElementAt(i % 3) : _viewers.Keys.ElementAt(random.Next(3));
@@ -128,7 +129,6 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         var log = _server!.Output;
         Assert.True(findings.Count == 0, $"seed {seed}, {sent} requests over {routes.Count} routes; {findings.Count} findings:\n" + string.Join('\n', findings)
             + "\nThe server's log ends with:\n" + log[Math.Max(0, log.Length - 6000)..]);
-        Assert.True(sent >= routes.Count * 3, $"only {sent} requests in {seconds} s for {routes.Count} routes");
     }
 
     private static async Task<string?> SendAsync(HttpClient client, HttpRequestMessage request, bool outsider)
