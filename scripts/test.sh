@@ -30,6 +30,13 @@ if ! command -v redis-server >/dev/null && [ ! -x /usr/bin/redis-server ]; then
   # Debian starts a system-wide service on 6379; the tests use their own on a free port, so it is not needed.
 fi
 
+# PostgreSQL: the second run below, and in both runs FaultTests (a private cluster it stops and starts).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql for the PostgreSQL run"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$log" 2>&1 || tail -20 "$log"
+fi
+
 echo "== Running tests"
 dotnet test --solution Gazouille.slnx -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -43,11 +50,6 @@ echo ".NET tests on SQLite: $passed passed, $failed failed"
 # PostgreSQL: the server tests again, each test server on its own database of a throw-away cluster that the tests start
 # from Debian's binaries on 127.0.0.1 in a temp folder and delete at the end (tests/Gazouille.Tests/PostgresCluster.cs).
 echo "== Running server tests on PostgreSQL (tests/Gazouille.Tests with GAZOUILLE_TEST_DATABASE=postgres)"
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "Installing Debian's postgresql for the PostgreSQL run"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$log" 2>&1 || tail -20 "$log"
-fi
 GAZOUILLE_TEST_DATABASE=postgres dotnet tests/Gazouille.Tests/bin/Release/net10.0/Gazouille.Tests.dll -noColor 2>&1 | tee "$log"
 pg=${PIPESTATUS[0]}
 summary=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+' "$log" | tail -1)

@@ -15,7 +15,7 @@ namespace Gazouille.Tests;
 /// </summary>
 public sealed class PostgresCluster
 {
-    private static readonly Lazy<Task<PostgresCluster>> Shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgresCluster>> Shared = new(() => StartAsync(shared: true));
     private readonly string? _folder;
     private readonly string? _binaries;
     private readonly string? _runAs;
@@ -54,9 +54,20 @@ public sealed class PostgresCluster
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<PostgresCluster> StartAsync()
+    /// <summary>A cluster of its own, for a test that stops and starts it (<see cref="PauseAsync"/>); deleted by <see cref="StopAsync"/>.</summary>
+    public static Task<PostgresCluster> StartPrivateAsync() => StartAsync(shared: false);
+
+    private string? _options;
+
+    /// <summary>Stops the server as an operator's restart would ("fast": open connections are cut), keeping its data.</summary>
+    public Task PauseAsync() => RunPostgresAsync("pg_ctl", "-D", Path.Combine(_folder!, "data"), "-m", "fast", "-w", "stop");
+
+    public Task ResumeAsync() =>
+        RunPostgresAsync("pg_ctl", "-D", Path.Combine(_folder!, "data"), "-l", Path.Combine(_folder!, "server.log"), "-o", _options!, "-w", "-t", "60", "start");
+
+    private static async Task<PostgresCluster> StartAsync(bool shared)
     {
-        if (Environment.GetEnvironmentVariable("GAZOUILLE_TEST_POSTGRES") is { Length: > 0 } existing)
+        if (shared && Environment.GetEnvironmentVariable("GAZOUILLE_TEST_POSTGRES") is { Length: > 0 } existing)
             return new PostgresCluster(new NpgsqlConnectionStringBuilder(existing) { Database = "postgres" }.ConnectionString);
 
         var binaries = Directory.Exists("/usr/lib/postgresql")
@@ -80,7 +91,8 @@ public sealed class PostgresCluster
         await cluster.RunPostgresAsync("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         var options = $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=400 -c fsync=off -c synchronous_commit=off " +
                       "-c full_page_writes=off -c shared_buffers=64MB";
-        await cluster.RunPostgresAsync("pg_ctl", "-D", data, "-l", Path.Combine(folder, "server.log"), "-o", options, "-w", "-t", "60", "start");
+        cluster._options = options;
+        await cluster.ResumeAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAsync().GetAwaiter().GetResult();
         return cluster;
     }

@@ -22,18 +22,19 @@ public sealed class RedisServer : IAsyncDisposable
         Port = port;
     }
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server; on <paramref name="port"/> when given (to bring back one that was stopped).</summary>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("redis-server is missing: install it (apt-get install -y redis-server) or run scripts/test.sh, which does.");
-        var port = FreePort();
+        port ??= FreePort();
         var dir = Path.Combine(Path.GetTempPath(), "gazouille-redis-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir,
         };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dir,
+        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dir,
                      "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no" })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
@@ -41,14 +42,14 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, dir, port);
+        var server = new RedisServer(process, dir, port.Value);
         for (var i = 0; i < 100; i++)
         {
             if (process.HasExited) throw new InvalidOperationException($"redis-server exited with code {process.ExitCode}");
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
+                await probe.ConnectAsync(IPAddress.Loopback, port.Value);
                 return server;
             }
             catch (SocketException)

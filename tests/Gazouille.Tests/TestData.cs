@@ -35,6 +35,13 @@ public sealed class TestData : IAsyncDisposable
             ? ["--data", Directory, "--database", "postgres", "--connection", Location.PostgresConnection!]
             : ["--data", Directory];
 
+    /// <summary>Data somewhere a test set up itself (e.g. a database on a private PostgreSQL cluster); dispose deletes the folder only.</summary>
+    public static TestData At(DataLocation location)
+    {
+        location.EnsureDirectories();
+        return new TestData(location, null);
+    }
+
     /// <summary>A fresh folder and database; migrated from the template unless <paramref name="empty"/> (then the first command migrates it).</summary>
     public static async Task<TestData> CreateAsync(bool empty = false)
     {

@@ -33,6 +33,17 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception e) when (!http.Response.HasStarted && DatabaseOutage.Classify(e) is { } outage)
+        {
+            logger.LogWarning(e, "Database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return Task.CompletedTask;
+            });
+            if (IsApi(http.Request)) await WriteAsync(http, outage.Status, outage.Message);
+            else await WritePageAsync(http, outage.Status, null);
+        }
         catch (Exception e) when (!http.Response.HasStarted && IsApi(http.Request))
         {
             logger.LogError(e, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);

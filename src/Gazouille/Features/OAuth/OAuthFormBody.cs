@@ -50,9 +50,21 @@ public sealed class OAuthFormBody(RequestDelegate next)
             }
             else
             {
-                var form = await request.ReadFormAsync(http.RequestAborted);
+                IFormCollection form;
+                try
+                {
+                    form = await request.ReadFormAsync(http.RequestAborted);
+                }
+                catch (InvalidDataException e)
+                {
+                    // A NUL byte, a value past the form limits, a broken multipart boundary: the client's mistake, not ours.
+                    throw Api.ApiException.BadRequest($"The form could not be read: {e.Message}");
+                }
                 fields.AddRange(form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? ""))));
             }
+            // A raw NUL passes a form read but not the re-read of its escaped form (%00): refused here, once, clearly.
+            if (fields.Any(f => f.Key.Contains('\0', StringComparison.Ordinal) || f.Value.Contains('\0', StringComparison.Ordinal)))
+                throw ApiException.BadRequest("The request contains a NUL character.");
             // Mastodon clients repeat the scope when exchanging a code; OAuth takes it from the authorization, and
             // OpenIddict refuses it there, so it is dropped rather than failing the sign-in.
             if (fields.Any(f => f.Key == "grant_type" && f.Value == "authorization_code"))
