@@ -13,9 +13,9 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
     {
         var account = await db.Users.AsNoTracking()
             .Where(a => a.Id == accountId)
-            .Select(a => new { a.Id, a.Role, a.PartnerOrgId, a.Suspended })
+            .Select(a => new { a.Id, a.Role, a.PartnerOrgId, a.Suspended, a.PendingApproval })
             .FirstOrDefaultAsync(ct);
-        if (account is null || account.Suspended) return null;
+        if (account is null || account.Suspended || account.PendingApproval) return null;
 
         var teams = await db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => m.TeamId).ToArrayAsync(ct);
         var followedTeams = await db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => f.TeamId).ToArrayAsync(ct);

@@ -39,7 +39,7 @@ public static class AuthorizeEndpoints
         }
 
         var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, http.RequestAborted);
-        if (account is null || account.Suspended)
+        if (account is null || account.Suspended || account.PendingApproval)
             return Forbid("access_denied", "This account cannot sign in.");
 
         var application = await apps.FindByClientIdAsync(request.ClientId!, http.RequestAborted);
