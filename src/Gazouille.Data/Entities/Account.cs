@@ -21,6 +21,8 @@ public class Account : IdentityUser<long>
     public const int DefaultAudienceMaxLength = 200;
     public bool Official { get; set; }
     public bool Suspended { get; set; }
+    /// <summary>Signed up while admin approval is on and not yet approved: cannot sign in or get tokens (and is also <see cref="Suspended"/>, so nobody sees it).</summary>
+    public bool PendingApproval { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastStatusAt { get; set; }
 

@@ -16,7 +16,7 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
     public async Task<Viewer?> LoadAsync(long accountId, string? securityStamp, CancellationToken ct)
     {
         // One round trip for the account and its relations (this runs on every signed-in request): the account's own
-        // row is two tagged rows (its organization, and role + suspension + a stale session), then its teams, followed
+        // row is two tagged rows (its organization, and role + suspension, pending approval or a stale session), then its teams, followed
         // teams and follows.
         var rows = await db.Users.Where(a => a.Id == accountId)
                 .Select(a => new { Kind = OrgRow, Value = a.PartnerOrgId ?? 0 })
@@ -24,7 +24,7 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
                 .Select(a => new
                 {
                     Kind = SelfRow,
-                    Value = (long)a.Role + (a.Suspended || (securityStamp != null && a.SecurityStamp != securityStamp) ? RefusedFlag : 0),
+                    Value = (long)a.Role + (a.Suspended || a.PendingApproval || (securityStamp != null && a.SecurityStamp != securityStamp) ? RefusedFlag : 0),
                 }))
             .Concat(db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => new { Kind = TeamRow, Value = m.TeamId }))
             .Concat(db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => new { Kind = FollowedTeamRow, Value = f.TeamId }))
@@ -47,7 +47,7 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
         return new Viewer(accountId, ViewerKind.Guest, AccountRole.Employee, org, [], [], Of(FollowedTeamRow).Intersect(granted).ToArray(), granted, visibleEmployees);
     }
 
-    /// <summary>Added to the role when the account is suspended or the session's security stamp is no longer the account's.</summary>
+    /// <summary>Added to the role when the account is suspended or awaits approval, or the session's security stamp is no longer the account's.</summary>
     private const long RefusedFlag = 1_000;
 
     private const int OrgRow = 0, SelfRow = 1, TeamRow = 2, FollowedTeamRow = 3, FollowingRow = 4;

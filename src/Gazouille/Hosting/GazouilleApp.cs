@@ -98,6 +98,8 @@ public static class GazouilleApp
         services.AddScoped<ProfileEditor>();
         services.AddScoped<Features.Mail.MailSender>();
         services.AddScoped<Features.Admin.AccountAdministration>();
+        services.AddScoped<Features.Partners.PartnerAdministration>();
+        services.AddScoped<InvitationDesk>();
         services.AddScoped<StatusPublisher>();
         services.AddScoped<AudienceResolver>();
         services.AddScoped<Notifier>();

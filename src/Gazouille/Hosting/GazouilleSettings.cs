@@ -54,6 +54,8 @@ public sealed class SignUpSettings
     /// <summary>closed; invitations (single-use links, the default); domains (an allowed e-mail domain, or an invitation).</summary>
     public string Mode { get; set; } = "invitations";
     public List<string> AllowedDomains { get; set; } = [];
+    /// <summary>When true, an account made by sign-up (page or API) waits for an administrator's approval before it can sign in.</summary>
+    public bool RequireApproval { get; set; }
 }
 
 public sealed class AudienceSettings

@@ -18,6 +18,8 @@ public sealed class SignUpModel(SignUpPolicy policy, SignInManager<Account> sign
     [BindProperty] public string? Email { get; set; }
     [BindProperty(Name = "display_name")] public string? DisplayName { get; set; }
     public string? Error { get; private set; }
+    /// <summary>The account was made and waits for an administrator's approval.</summary>
+    public bool Pending { get; private set; }
     public bool Closed => policy.Mode == "closed";
 
     public async Task<PageResult> OnGetAsync(CancellationToken ct)
@@ -39,6 +41,11 @@ public sealed class SignUpModel(SignUpPolicy policy, SignInManager<Account> sign
             string.IsNullOrWhiteSpace(DisplayName) ? null : DisplayName, password ?? "", string.IsNullOrWhiteSpace(Invite) ? null : Invite), ct);
         // The policy's reasons are English sentences shared with the API; those the page knows are shown in the reader's language.
         if (account is null) return Fail(t[error ?? "Sign-up failed, please try again."], StatusCodes.Status422UnprocessableEntity);
+        if (account.PendingApproval)
+        {
+            Pending = true;
+            return Page();
+        }
         await signIn.SignInAsync(account, isPersistent: true);
         return LocalRedirect("/");
     }

@@ -19,6 +19,8 @@ public sealed class SignUpPolicy(GazouilleDb db, AccountDirectory accounts, IOpt
 {
     public const string InvalidInvitation = "This invitation link is not valid: it may have expired, been used or been revoked. Ask for a new one.";
 
+    public const string PendingApproval = "Your account was created and is waiting for an administrator's approval; you can sign in once it is approved.";
+
     public string Mode => settings.Value.SignUp.Mode.Trim().ToLowerInvariant();
 
     public async Task<(Account? Account, string? Error)> SignUpAsync(SignUpRequest request, CancellationToken ct)
@@ -58,6 +60,13 @@ public sealed class SignUpPolicy(GazouilleDb db, AccountDirectory accounts, IOpt
                 await db.Users.Where(a => a.Id == account.Id).ExecuteDeleteAsync(ct);
                 return (null, InvalidInvitation);
             }
+        }
+        if (settings.Value.SignUp.RequireApproval)
+        {
+            // Also suspended, so every path that hides suspended accounts hides it until an administrator approves it.
+            await db.Users.Where(a => a.Id == account.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.PendingApproval, true).SetProperty(a => a.Suspended, true), ct);
+            account.PendingApproval = true;
+            account.Suspended = true;
         }
         return (account, null);
     }

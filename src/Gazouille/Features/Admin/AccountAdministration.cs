@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Admin;
 
-/// <summary>What administrators do to accounts: roles and suspension. Suspension ends every session at the next request.</summary>
+/// <summary>
+/// What administrators do to accounts: roles, suspension, ending sessions and tokens, and approval of sign-ups when the instance asks for it.
+/// Suspension ends every session at the next request.
+/// </summary>
 public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Streaming.StreamOutbox stream,
     OpenIddict.Abstractions.IOpenIddictTokenManager tokens, OpenIddict.Abstractions.IOpenIddictAuthorizationManager authorizations)
 {
@@ -14,6 +17,8 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
     {
         RequireAdmin(admin);
         if (accountId == admin.AccountId) throw ApiException.Unprocessable("Validation failed: you cannot suspend yourself");
+        if (!suspended && await db.Users.AnyAsync(a => a.Id == accountId && a.PendingApproval, ct))
+            throw ApiException.Unprocessable("Validation failed: this account is waiting for approval; approve or reject it");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Suspended, suspended), ct);
         if (changed == 0) throw ApiException.NotFound();
@@ -67,5 +72,44 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
     private static void RequireAdmin(Viewer viewer)
     {
         if (!viewer.IsAdmin) throw ApiException.Forbidden("Only administrators can do this");
+    }
+
+    public sealed record PendingAccount(long Id, string Username, string DisplayName, string Email, string? Partner, DateTimeOffset CreatedAt);
+
+    /// <summary>Sign-ups waiting for approval, oldest first, <paramref name="limit"/> after <paramref name="afterId"/>.</summary>
+    public async Task<List<PendingAccount>> PendingAsync(Viewer admin, long? afterId, int limit, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        var query = db.Users.AsNoTracking().Where(a => a.PendingApproval);
+        if (afterId is { } after) query = query.Where(a => a.Id > after);
+        return await query.OrderBy(a => a.Id).Take(limit)
+            .Select(a => new PendingAccount(a.Id, a.UserName!, a.DisplayName, a.Email ?? "",
+                a.PartnerOrgId == null ? null : db.PartnerOrgs.Where(o => o.Id == a.PartnerOrgId).Select(o => o.Name).FirstOrDefault(), a.CreatedAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Lets a pending account sign in from now on.</summary>
+    public async Task ApproveAsync(Viewer admin, long accountId, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Users.Where(a => a.Id == accountId && a.PendingApproval)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.PendingApproval, false).SetProperty(a => a.Suspended, false), ct);
+        if (changed == 0) throw ApiException.NotFound();
+        await audit.AppendAsync(await ActorAsync(admin, ct), "account.approve", $"account:{accountId}", new { }, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Deletes a pending account (it never posted nor signed in), so its name and address are free again.</summary>
+    public async Task RejectAsync(Viewer admin, long accountId, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var account = await db.Users.AsNoTracking().Where(a => a.Id == accountId && a.PendingApproval).Select(a => new { a.UserName, a.Email }).FirstOrDefaultAsync(ct)
+            ?? throw ApiException.NotFound();
+        await db.TeamFollows.Where(f => f.AccountId == accountId).ExecuteDeleteAsync(ct);
+        await db.Users.Where(a => a.Id == accountId).ExecuteDeleteAsync(ct);
+        await audit.AppendAsync(await ActorAsync(admin, ct), "account.reject", $"account:{accountId}", new { username = account.UserName, email = account.Email }, ct);
+        await tx.CommitAsync(ct);
     }
 }

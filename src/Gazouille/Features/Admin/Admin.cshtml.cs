@@ -10,7 +10,8 @@ using Microsoft.Extensions.Localization;
 namespace Gazouille.Features.Admin;
 
 /// <summary>The basic admin area: people (roles, suspension) and teams (create, add members). Administrators only.</summary>
-public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, TeamDirectory teams, Trust.TrustMarks marks, IStringLocalizer<WebText> t) : WebPageModel
+public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, TeamDirectory teams, Trust.TrustMarks marks,
+    Microsoft.Extensions.Options.IOptions<Hosting.GazouilleSettings> settings, IStringLocalizer<WebText> t) : WebPageModel
 {
     public const int PageSize = 50;
 
@@ -26,6 +27,8 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
     public List<Row> People { get; private set; } = [];
     public List<TeamRow> TeamList { get; private set; } = [];
     public List<PartnerRow> Partners { get; private set; } = [];
+    public List<AccountAdministration.PendingAccount> Pending { get; private set; } = [];
+    public bool ApprovalRequired => settings.Value.SignUp.RequireApproval;
     public string? NextUrl { get; private set; }
     [TempData] public string? Message { get; set; }
     public string? Error { get; private set; }
@@ -54,6 +57,7 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
             .ToListAsync(ct);
         if (People.Count == PageSize) NextUrl = $"/admin?q={Uri.EscapeDataString(Q ?? "")}&after={Uri.EscapeDataString(People[^1].Username)}";
         TeamList = await db.Teams.AsNoTracking().OrderBy(x => x.Handle).Take(500).Select(x => new TeamRow(x.Handle, x.Name, x.Members.Count, x.Official)).ToListAsync(ct);
+        Pending = await accounts.PendingAsync(Viewer, null, PageSize, ct);
         Partners = await db.PartnerOrgs.AsNoTracking().OrderBy(x => x.Handle).Take(500).Select(x => new PartnerRow(x.Handle, x.Name, x.Verified)).ToListAsync(ct);
     }
 
@@ -63,6 +67,12 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
             return await FailAsync(t["Choose employee, moderator or administrator."], ct);
         return await RunAsync(() => accounts.SetRoleAsync(Viewer, id, r, ct), t["Role changed."], ct);
     }
+
+    public Task<IActionResult> OnPostApproveAsync([FromForm] long id, CancellationToken ct) =>
+        RunAsync(() => accounts.ApproveAsync(Viewer, id, ct), t["Account approved: the person can sign in now."], ct);
+
+    public Task<IActionResult> OnPostRejectAsync([FromForm] long id, CancellationToken ct) =>
+        RunAsync(() => accounts.RejectAsync(Viewer, id, ct), t["Sign-up rejected: the account is deleted."], ct);
 
     public Task<IActionResult> OnPostSuspendAsync([FromForm] long id, CancellationToken ct) =>
         RunAsync(() => accounts.SetSuspendedAsync(Viewer, id, true, ct), t["Account suspended: its sessions and tokens stop working now."], ct);

@@ -50,7 +50,7 @@ public sealed class AuthorizeModel(IOpenIddictApplicationManager apps, Gazouille
         }
 
         var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, HttpContext.RequestAborted);
-        if (account is null || account.Suspended)
+        if (account is null || account.Suspended || account.PendingApproval)
             return Refuse(Errors.AccessDenied, "This account cannot sign in.");
 
         var application = await apps.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted);

@@ -23,6 +23,13 @@ public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Accou
         Login = (Login ?? "").Trim();
         var account = Login.Length is 0 or > 256 ? null
             : Login.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(Login) : await users.FindByNameAsync(Login);
+        if (account is { PendingApproval: true })
+        {
+            // Said only to whoever knows the password, so the page does not tell strangers who signed up.
+            var check = await signIn.CheckPasswordSignInAsync(account, password ?? "", lockoutOnFailure: true);
+            return Fail(check.IsLockedOut ? t["Too many attempts: this account is locked for 15 minutes."]
+                : check.Succeeded ? t[Accounts.SignUpPolicy.PendingApproval] : t["Wrong username or password."]);
+        }
         if (account is null || account.Suspended) return Fail(t["Wrong username or password."]);
         var result = await signIn.PasswordSignInAsync(account, password ?? "", isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut) return Fail(t["Too many attempts: this account is locked for 15 minutes."]);
