@@ -105,6 +105,8 @@ public static class GazouilleApp
         services.AddSingleton<LeakPolicyStore>();
         services.AddScoped<LeakGate>();
         services.AddScoped<LeakChecker>();
+        services.AddScoped<PolicyEditor>();
+        services.AddSingleton<PolicyJobs>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
         // Shared by the server and the admin commands: the signing keys' private halves are protected with this key ring.
