@@ -174,6 +174,7 @@ public static class GazouilleApp
         app.MapTeamsApi();
         app.MapPartnersApi();
         app.MapLeakGuardApi();
+        app.MapPolicyJobsApi();
         app.MapModerationApi();
         app.MapAuditApi();
         app.MapProofsApi();

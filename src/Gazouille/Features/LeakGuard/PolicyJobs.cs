@@ -116,15 +116,15 @@ public sealed class PolicyJobs(IServiceScopeFactory scopes, TimeProvider clock, 
     public PolicyJob StartRescan(string actor, int days)
     {
         if (days is < 1 or > MaxDays) throw ApiException.Unprocessable($"Validation failed: days must be between 1 and {MaxDays}");
-        return Start("rescan", actor, async (job, sp, ct) =>
+        var started = Start("rescan", actor, async (job, sp, ct) =>
         {
-            job.Days = days;
             var db = sp.GetRequiredService<GazouilleDb>();
             var store = sp.GetRequiredService<LeakPolicyStore>();
             var engine = await store.EngineAsync(ct);
             job.PolicyVersion = store.CachedVersion;
-            var since = clock.GetUtcNow().AddDays(-days);
-            var posts = db.Statuses.AsNoTracking().Where(s => s.State == StatusState.Published && s.ReblogOfId == null && s.CreatedAt >= since);
+            // Ids are time-ordered snowflakes: a range of ids is a range of creation times, which every database compares.
+            var minId = Snowflake.MinIdAt(clock.GetUtcNow().AddDays(-days));
+            var posts = db.Statuses.AsNoTracking().Where(s => s.State == StatusState.Published && s.ReblogOfId == null && s.Id >= minId);
             var total = await posts.CountAsync(ct);
             long after = 0;
             int holds = 0, blocks = 0;
@@ -169,5 +169,7 @@ public sealed class PolicyJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             await sp.GetRequiredService<AuditLog>().AppendAsync(actor, "policy.rescan", $"policy:{job.PolicyVersion}",
                 new { days, policy_version = job.PolicyVersion, scanned = job.Scanned, would_hold = holds, would_block = blocks }, ct);
         });
+        started.Days = days;
+        return started;
     }
 }

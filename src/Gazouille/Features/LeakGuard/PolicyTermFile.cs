@@ -61,7 +61,7 @@ public static class PolicyTermFile
 
     private static void ReadCsv(string text, List<PolicyTerm> terms, List<string> errors, Action<double> progress, CancellationToken ct)
     {
-        using var csv = CsvReader.Create(new StringReader(text), new CsvReaderOptions { HasHeader = false });
+        using var csv = CsvReader.Create(new StringReader(text), new CsvReaderOptions { HasHeader = false, TrackLineNumbers = true });
         int termCol = 0, ambiguousCol = 1, orgCol = -1, aliasesCol = -1;
         var first = true;
         var records = 0;
