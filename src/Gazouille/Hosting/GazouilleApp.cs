@@ -106,6 +106,7 @@ public static class GazouilleApp
         services.AddScoped<LeakGate>();
         services.AddScoped<LeakChecker>();
         services.AddScoped<PolicyEditor>();
+        services.AddScoped<LeakHistory>();
         services.AddSingleton<PolicyJobs>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
@@ -175,6 +176,7 @@ public static class GazouilleApp
         app.MapPartnersApi();
         app.MapLeakGuardApi();
         app.MapPolicyJobsApi();
+        app.MapLeakHistoryApi();
         app.MapModerationApi();
         app.MapAuditApi();
         app.MapProofsApi();
