@@ -107,6 +107,7 @@ public static class GazouilleApp
         services.AddScoped<LeakChecker>();
         services.AddScoped<PolicyEditor>();
         services.AddScoped<LeakHistory>();
+        services.AddScoped<Features.Moderation.ComplianceStats>();
         services.AddSingleton<PolicyJobs>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
@@ -177,6 +178,7 @@ public static class GazouilleApp
         app.MapLeakGuardApi();
         app.MapPolicyJobsApi();
         app.MapLeakHistoryApi();
+        app.MapComplianceApi();
         app.MapModerationApi();
         app.MapAuditApi();
         app.MapProofsApi();
