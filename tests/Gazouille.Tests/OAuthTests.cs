@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gazouille.Tests;
 
@@ -61,9 +62,9 @@ public sealed partial class OAuthTests : IAsyncLifetime
     }
 
     /// <summary>Walks authorize → sign in → consent → approve and returns the final answer (a redirect, or the oob page).</summary>
-    private async Task<HttpResponseMessage> AuthorizeAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope = "read write")
+    private async Task<HttpResponseMessage> AuthorizeAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope = "read write", string login = "alice")
     {
-        var consentHtml = await ConsentPageAsync(browser, clientId, redirect, challenge, scope);
+        var consentHtml = await ConsentPageAsync(browser, clientId, redirect, challenge, scope, login);
         Assert.Contains("Test app", consentHtml, StringComparison.Ordinal);
         var approve = HtmlForms.HiddenFields(consentHtml, "/oauth/authorize");
         approve.Add(KeyValuePair.Create("decision", "approve"));
@@ -71,7 +72,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
     }
 
     /// <summary>Walks authorize → sign in and returns the consent page.</summary>
-    private static async Task<string> ConsentPageAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope)
+    private static async Task<string> ConsentPageAsync(HttpClient browser, string clientId, string redirect, string challenge, string scope, string login = "alice")
     {
         var authorize = $"/oauth/authorize?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirect)}" +
                         $"&scope={Uri.EscapeDataString(scope)}&code_challenge={challenge}&code_challenge_method=S256&state=xyz";
@@ -83,7 +84,7 @@ public sealed partial class OAuthTests : IAsyncLifetime
         var signInPage = await browser.GetAsync(signInUrl);
         Assert.Equal(HttpStatusCode.OK, signInPage.StatusCode);
         var fields = HtmlForms.HiddenFields(await signInPage.Content.ReadAsStringAsync(), "/auth/sign_in");
-        fields.Add(KeyValuePair.Create("login", "alice"));
+        fields.Add(KeyValuePair.Create("login", login));
         fields.Add(KeyValuePair.Create("password", "correct horse battery"));
         var signedIn = await browser.PostAsync("/auth/sign_in", new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
@@ -171,6 +172,28 @@ public sealed partial class OAuthTests : IAsyncLifetime
         // A code is good once (a replay also revokes what it gave, in OpenIddict, so it is tried last).
         var replay = await ExchangeAsync(clientId, secret, code, redirect, verifier);
         Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_ins_of_admins_on_the_web_and_through_oauth_are_audited_and_others_are_not()
+    {
+        await _f.CreateUserAsync("root", Gazouille.Data.Entities.AccountRole.Admin);
+        const string redirect = "gazouille-test://callback";
+        var (clientId, secret) = await RegisterAsync(redirect);
+        async Task<List<Gazouille.Data.Entities.AuditEntry>> SignInsAsync() => await _f.WithScopeAsync(sp =>
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                sp.GetRequiredService<Gazouille.Data.GazouilleDb>().AuditEntries.Where(e => e.Action == "admin.sign_in").OrderBy(e => e.Seq)));
+        foreach (var login in new[] { "alice", "root" })
+        {
+            var (verifier, challenge) = Pkce();
+            var approved = await AuthorizeAsync(Browser(), clientId, redirect, challenge, login: login);
+            var code = System.Web.HttpUtility.ParseQueryString(new Uri(approved.Headers.Location!.OriginalString).Query)["code"]!;
+            Assert.Equal(HttpStatusCode.OK, (await ExchangeAsync(clientId, secret, code, redirect, verifier)).StatusCode);
+        }
+        var entries = await SignInsAsync();
+        Assert.Equal(["web", "oauth"], entries.Select(e => System.Text.Json.JsonDocument.Parse(e.Details).RootElement.GetProperty("method").GetString()));
+        Assert.All(entries, e => Assert.Equal("@root", e.Actor));
+        Assert.Equal(clientId, System.Text.Json.JsonDocument.Parse(entries[1].Details).RootElement.GetProperty("client_id").GetString());
     }
 
     [Fact]

@@ -106,6 +106,21 @@ public sealed class LeakPolicy
         return Parse(text, format);
     }
 
+    /// <summary>
+    /// The policy's document as one JSON tree (YAML is read into the same tree), for tools that edit a policy and save
+    /// it again; nothing is validated here. Throws <see cref="LeakPolicyException"/> when the text is not JSON or YAML.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonNode ReadDocument(string text, PolicyFormat format = PolicyFormat.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (format == PolicyFormat.Auto)
+        {
+            format = text.AsSpan().TrimStart() is ['{' or '[', ..] ? PolicyFormat.Json : PolicyFormat.Yaml;
+        }
+
+        return format == PolicyFormat.Json ? PolicyDocument.ReadJson(text) : PolicyDocument.ReadYaml(text);
+    }
+
     /// <summary>Parses a policy from text; <see cref="PolicyFormat.Auto"/> reads JSON when it starts with "{".</summary>
     public static LeakPolicy Parse(string text, PolicyFormat format = PolicyFormat.Auto)
     {

@@ -109,6 +109,10 @@ public static class GazouilleApp
         services.AddSingleton<LeakPolicyStore>();
         services.AddScoped<LeakGate>();
         services.AddScoped<LeakChecker>();
+        services.AddScoped<PolicyEditor>();
+        services.AddScoped<LeakHistory>();
+        services.AddScoped<Features.Moderation.ComplianceStats>();
+        services.AddSingleton<PolicyJobs>();
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
         services.AddScoped<Features.Reports.ReportBook>();
@@ -180,6 +184,9 @@ public static class GazouilleApp
         app.MapTeamsApi();
         app.MapPartnersApi();
         app.MapLeakGuardApi();
+        app.MapPolicyJobsApi();
+        app.MapLeakHistoryApi();
+        app.MapComplianceApi();
         app.MapModerationApi();
         Features.Reports.ReportsApi.MapReportsApi(app);
         app.MapAuditApi();

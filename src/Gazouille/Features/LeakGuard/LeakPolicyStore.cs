@@ -71,10 +71,12 @@ public sealed class LeakPolicyStore(IServiceScopeFactory scopes, TimeProvider cl
     public static PolicyFormat Format(string format) => format == "yaml" ? PolicyFormat.Yaml : PolicyFormat.Json;
 
     /// <summary>
-    /// Validates and saves a new version, audited in the same transaction; throws <see cref="LeakPolicyException"/>
+    /// Validates and saves a new version, audited in the same transaction (<paramref name="action"/>, with
+    /// <paramref name="change"/> saying what an edit from the admin pages changed); throws <see cref="LeakPolicyException"/>
     /// (nothing saved) when the policy cannot be used.
     /// </summary>
-    public async Task<(LeakPolicyDocument Document, LeakPolicy Policy)> SaveAsync(GazouilleDb db, AuditLog audit, string text, PolicyFormat format, string actor, CancellationToken ct)
+    public async Task<(LeakPolicyDocument Document, LeakPolicy Policy)> SaveAsync(GazouilleDb db, AuditLog audit, string text, PolicyFormat format, string actor, CancellationToken ct,
+        string action = "policy.import", object? change = null)
     {
         if (format == PolicyFormat.Auto) format = text.AsSpan().TrimStart() is ['{', ..] ? PolicyFormat.Json : PolicyFormat.Yaml;
         var policy = LeakPolicy.Parse(text, format);
@@ -87,10 +89,10 @@ public sealed class LeakPolicyStore(IServiceScopeFactory scopes, TimeProvider cl
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), ChangedBy = actor, ChangedAt = now,
         };
         db.LeakPolicyDocuments.Add(doc);
-        await audit.AppendAsync(actor, "policy.import", $"policy:{version}", new
+        await audit.AppendAsync(actor, action, $"policy:{version}", new
         {
             version, format = doc.Format, sha256 = doc.Sha256, terms = policy.Terms.Count,
-            internal_domains = policy.InternalDomains.Count, internal_networks = policy.InternalNetworks.Count,
+            internal_domains = policy.InternalDomains.Count, internal_networks = policy.InternalNetworks.Count, change,
         }, ct);
         await tx.CommitAsync(ct);
         Volatile.Write(ref _current, new Snapshot(version, new LeakGuardEngine(policy), clock.GetUtcNow()));

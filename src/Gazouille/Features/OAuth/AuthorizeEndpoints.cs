@@ -30,7 +30,7 @@ public static class AuthorizeEndpoints
             [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
         }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    private static async Task<IResult> Exchange(HttpContext http, ViewerLoader viewers, IOpenIddictApplicationManager apps)
+    private static async Task<IResult> Exchange(HttpContext http, ViewerLoader viewers, IOpenIddictApplicationManager apps, Audit.AuditLog audit)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict token request is missing.");
@@ -38,8 +38,12 @@ public static class AuthorizeEndpoints
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
             var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-            if (result.Principal?.AccountId() is not { } id || await viewers.LoadAsync(id, http.RequestAborted) is null)
+            if (result.Principal?.AccountId() is not { } id || await viewers.LoadAsync(id, http.RequestAborted) is not { } viewer)
                 return Forbid(Errors.InvalidGrant, "The account is no longer allowed to sign in.");
+            // Sign-ins of admins are audited (issue 6): a token for an admin account is one.
+            if (viewer.IsAdmin)
+                await audit.AppendAsync("@" + (result.Principal.GetClaim(Claims.Name) ?? id.ToString(CultureInfo.InvariantCulture)), "admin.sign_in", $"account:{id}",
+                    new { method = "oauth", grant_type = request.GrantType, client_id = request.ClientId, ip = http.Connection.RemoteIpAddress?.ToString() }, http.RequestAborted);
             var identity = new ClaimsIdentity(result.Principal.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetDestinations(_ => [Destinations.AccessToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

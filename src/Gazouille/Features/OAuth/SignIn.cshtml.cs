@@ -8,7 +8,7 @@ using Microsoft.Extensions.Localization;
 namespace Gazouille.Features.OAuth;
 
 /// <summary>Sign-in for the web app and the OAuth flow; a failed attempt says why without saying which part was wrong.</summary>
-public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Account> users, IStringLocalizer<WebText> t) : WebPageModel
+public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Account> users, Audit.AuditLog audit, IStringLocalizer<WebText> t) : WebPageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string Login { get; set; } = "";
@@ -34,6 +34,9 @@ public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Accou
         var result = await signIn.PasswordSignInAsync(account, password ?? "", isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut) return Fail(t["Too many attempts: this account is locked for 15 minutes."]);
         if (!result.Succeeded) return Fail(t["Wrong username or password."]);
+        if (account.Role == AccountRole.Admin)
+            await audit.AppendAsync("@" + account.UserName, "admin.sign_in", $"account:{account.Id}",
+                new { method = "web", ip = HttpContext.Connection.RemoteIpAddress?.ToString() }, HttpContext.RequestAborted);
         if (WebSetup.SupportedCulture(account.Language) is { } language) WebSetup.RememberCulture(Response, language);
         return LocalRedirect(IsLocal(ReturnUrl) ? ReturnUrl! : "/");
     }
