@@ -147,9 +147,11 @@ public sealed class HardeningTests : IAsyncLifetime
         await (await root.PostAsync("/api/v1/gazouille/admin/accounts/%3Cscript%3E/revoke_sessions", null)).NotFoundAsync();
         Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
 
+        await using var stream = await SseStream.OpenAsync(bob, "/api/v1/streaming/user");
         var revoked = await root.PostOkAsync($"/api/v1/gazouille/admin/accounts/{bobId}/revoke_sessions");
         Assert.Equal(1, revoked.GetProperty("revoked_tokens").GetInt64());
         await (await bob.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+        Assert.Null(await stream.NextAsync(TimeSpan.FromSeconds(5))); // the open stream ended with the token
         var signedOut = await bobPage.Http.GetAsync("/notifications");
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         Assert.Contains("/auth/sign_in", signedOut.Headers.Location!.OriginalString, StringComparison.Ordinal);

@@ -45,7 +45,8 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
         var subject = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         ended += await tokens.RevokeBySubjectAsync(subject, ct);
         await authorizations.RevokeBySubjectAsync(subject, ct);
-        // Streams already open stay open until they reconnect (suspension closes them): see docs/status.md.
+        // Streams already open end too, on every node, once this commits.
+        stream.Raise(db, Streaming.StreamEvent.SessionsEnded(accountId));
         await audit.AppendAsync(await ActorAsync(admin, ct), "account.revoke_sessions", $"account:{accountId}", new { tokens = ended }, ct);
         await tx.CommitAsync(ct);
         return ended;

@@ -17,7 +17,7 @@ public sealed record StreamEvent(StreamEventKind Kind, long Id)
     public long? AccountId { get; init; }
     /// <summary>Access: every guest of this partner org.</summary>
     public long? PartnerOrgId { get; init; }
-    /// <summary>TokenRevoked: the token's id in the token store.</summary>
+    /// <summary>TokenRevoked: the token's id in the token store (or, when null, every token and session of <see cref="AccountId"/>).</summary>
     public string? TokenId { get; init; }
     /// <summary>Delete: who could read the post before it went, since it can no longer be loaded.</summary>
     public DeletedStatus? Deleted { get; init; }
@@ -29,6 +29,8 @@ public sealed record StreamEvent(StreamEventKind Kind, long Id)
     public static StreamEvent AccessOf(long accountId) => new(StreamEventKind.Access, 0) { AccountId = accountId };
     public static StreamEvent AccessOfOrg(long partnerOrgId) => new(StreamEventKind.Access, 0) { PartnerOrgId = partnerOrgId };
     public static StreamEvent Revoked(string tokenId) => new(StreamEventKind.TokenRevoked, 0) { TokenId = tokenId };
+    /// <summary>Every session and token of the account was ended: all its streams close.</summary>
+    public static StreamEvent SessionsEnded(long accountId) => new(StreamEventKind.TokenRevoked, 0) { AccountId = accountId };
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

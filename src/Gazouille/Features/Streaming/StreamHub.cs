@@ -90,7 +90,10 @@ public sealed class StreamHub(
     private Task RevokedAsync(StreamEvent e)
     {
         foreach (var c in _connections.Values)
-            if (e.TokenId is not null && c.TokenId == e.TokenId) c.Close("the token was revoked");
+        {
+            if (e.TokenId is not null ? c.TokenId == e.TokenId : e.AccountId == c.AccountId)
+                c.Close("the token was revoked");
+        }
         return Task.CompletedTask;
     }
 
