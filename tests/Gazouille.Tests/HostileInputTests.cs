@@ -142,6 +142,30 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.InRange((await RowsAsync()).Statuses - before.Statuses, 0, 1);
     }
 
+    [Theory]
+    [InlineData("/api/v1/notifications?exclude_types[]=%00")]
+    [InlineData("/api/v1/notifications?types[]=mention%00")]
+    [InlineData("/api/v2/search?q=a%00b")]
+    [InlineData("/api/v1/accounts/lookup?acct=al%00ice")]
+    public async Task A_nul_character_in_a_query_never_fails_on_either_database(string path)
+    {
+        // PostgreSQL refuses U+0000 in text parameters (SQLite takes it): the answer is an empty result or a clear 400.
+        var response = await _alice.GetAsync(path);
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.NotFound,
+            $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (response.StatusCode == HttpStatusCode.BadRequest) await response.ErrorAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_a_post_is_refused_or_stored_whole_never_a_500()
+    {
+        var before = await RowsAsync();
+        var response = await _alice.PostAsJsonAsync("/api/v1/statuses", new { status = "avant\u0000après", audience = "company" });
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity,
+            $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (!response.IsSuccessStatusCode) Assert.Equal(before, await RowsAsync());
+    }
+
     [Fact]
     public async Task Invalid_utf8_bytes_answer_400()
     {

@@ -33,6 +33,14 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception e) when (!http.Response.HasStarted && DatabaseOutage.IsUnstorableText(e))
+        {
+            // PostgreSQL refuses a NUL character anywhere in a text parameter; SQLite takes it. Same answer on both: the
+            // request is refused as written, nothing was saved.
+            logger.LogInformation("Refused a NUL character on {Method} {Path}", http.Request.Method, http.Request.Path);
+            if (IsApi(http.Request)) await WriteAsync(http, StatusCodes.Status400BadRequest, DatabaseOutage.UnstorableText);
+            else await WritePageAsync(http, StatusCodes.Status400BadRequest, null);
+        }
         catch (Exception e) when (!http.Response.HasStarted && DatabaseOutage.Classify(e) is { } outage)
         {
             logger.LogWarning(e, "Database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);

@@ -13,6 +13,17 @@ public static class DatabaseOutage
     public const string Unavailable = "The database is unavailable for a moment (it may be restarting); nothing was saved. Please try again in a few seconds.";
     public const string DiskFull = "The server's disk is full, so nothing was saved. Please tell your administrator; reading still works.";
 
+    public const string UnstorableText = "The request contains a NUL character (U+0000), which cannot be stored or searched; remove it and try again.";
+
+    /// <summary>PostgreSQL's refusal of text it cannot store (a NUL character, or one outside UTF-8) anywhere in the chain.</summary>
+    public static bool IsUnstorableText(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+                return true;
+        return false;
+    }
+
     private const int SqliteBusy = 5, SqliteLocked = 6, SqliteIoError = 10, SqliteFull = 13, SqliteCantOpen = 14;
 
     /// <summary>The status and message for a database outage anywhere in the exception's chain, or null for anything else.</summary>
