@@ -54,7 +54,10 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.Locator("form[action='/auth/sign_in'] button[type=submit]").ClickAsync();
         try
         {
-            await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/sign_in", StringComparison.Ordinal));
+            // Longer than the default: the home page after sign-in is often a fresh server's first page, rendered while the
+            // other test classes load the two cores (a CI run once needed more than 15 s here).
+            await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/sign_in", StringComparison.Ordinal),
+                new() { Timeout = 45_000 });
         }
         catch (TimeoutException)
         {

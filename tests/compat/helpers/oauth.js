@@ -23,10 +23,16 @@ function attr(tag, name) {
   return m ? decodeHtml(m[1] ?? m[2]) : undefined;
 }
 
-/** The first <form> of a page: its action, method and hidden inputs. */
-export function parseForm(html) {
-  const form = html.match(/<form\b[^>]*>([\s\S]*?)<\/form>/i);
-  if (!form) throw new Error(`no <form> in the page:\n${html.slice(0, 2000)}`);
+/**
+ * A <form> of a page (the one posting to `actionPath` when given, else the first): its action, method and hidden
+ * inputs. Pages carry other forms too (the top bar's search, sign-out), so a client picks the one it means.
+ */
+export function parseForm(html, actionPath) {
+  const forms = [...html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/gi)];
+  const form = actionPath === undefined
+    ? forms[0]
+    : forms.find((f) => (attr(f[0].match(/<form\b[^>]*>/i)[0], 'action') ?? '').split('?')[0] === actionPath);
+  if (!form) throw new Error(`no <form>${actionPath ? ` posting to ${actionPath}` : ''} in the page:\n${html.slice(0, 2000)}`);
   const open = form[0].match(/<form\b[^>]*>/i)[0];
   const hidden = {};
   for (const input of form[1].matchAll(/<input\b[^>]*>/gi)) {
@@ -93,7 +99,7 @@ export async function authorizeInBrowser({ base, authorizeUrl, login, password, 
 
   res = await browser.get(signInLocation);
   if (res.status !== 200) throw new Error(`sign-in page answered ${res.status}`);
-  const signIn = parseForm(await res.text());
+  const signIn = parseForm(await res.text(), '/auth/sign_in');
   if (!signIn.hidden.__RequestVerificationToken) throw new Error('the sign-in form has no antiforgery token');
   res = await browser.post(signIn.action ?? '/auth/sign_in', { ...signIn.hidden, login, password });
   const back = expectRedirect(res, 'POST /auth/sign_in', browser);
@@ -101,7 +107,7 @@ export async function authorizeInBrowser({ base, authorizeUrl, login, password, 
   res = await browser.get(back);
   if (res.status !== 200) throw new Error(`consent page answered ${res.status} (${browser.trail.join(', ')})`);
   const consentHtml = await res.text();
-  const consent = parseForm(consentHtml);
+  const consent = parseForm(consentHtml, '/oauth/authorize');
   res = await browser.post(consent.action ?? '/oauth/authorize', { ...consent.hidden, decision: 'approve' });
 
   if (redirectUri === 'urn:ietf:wg:oauth:2.0:oob') {
