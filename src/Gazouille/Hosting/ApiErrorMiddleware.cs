@@ -33,22 +33,21 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         {
             // The client went away; nothing to answer.
         }
-        catch (Exception e) when (!http.Response.HasStarted && DatabaseOutage.IsUnstorableText(e))
-        {
-            // PostgreSQL refuses a NUL character anywhere in a text parameter; SQLite takes it. Same answer on both: the
-            // request is refused as written, nothing was saved.
-            logger.LogInformation("Refused a NUL character on {Method} {Path}", http.Request.Method, http.Request.Path);
-            if (IsApi(http.Request)) await WriteAsync(http, StatusCodes.Status400BadRequest, DatabaseOutage.UnstorableText);
-            else await WritePageAsync(http, StatusCodes.Status400BadRequest, null);
-        }
         catch (Exception e) when (!http.Response.HasStarted && DatabaseOutage.Classify(e) is { } outage)
         {
-            logger.LogWarning(e, "Database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
-            http.Response.OnStarting(() =>
+            if (outage.Status < StatusCodes.Status500InternalServerError)
             {
-                http.Response.Headers.RetryAfter = "5";
-                return Task.CompletedTask;
-            });
+                logger.LogInformation("The database refused the request's text on {Method} {Path}", http.Request.Method, http.Request.Path);
+            }
+            else
+            {
+                logger.LogWarning(e, "Database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
+                http.Response.OnStarting(() =>
+                {
+                    http.Response.Headers.RetryAfter = "5";
+                    return Task.CompletedTask;
+                });
+            }
             if (IsApi(http.Request)) await WriteAsync(http, outage.Status, outage.Message);
             else await WritePageAsync(http, outage.Status, null);
         }

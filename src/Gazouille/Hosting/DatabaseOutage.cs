@@ -15,18 +15,12 @@ public static class DatabaseOutage
 
     public const string UnstorableText = "The request contains a NUL character (U+0000), which cannot be stored or searched; remove it and try again.";
 
-    /// <summary>PostgreSQL's refusal of text it cannot store (a NUL character, or one outside UTF-8) anywhere in the chain.</summary>
-    public static bool IsUnstorableText(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
-                return true;
-        return false;
-    }
-
     private const int SqliteBusy = 5, SqliteLocked = 6, SqliteIoError = 10, SqliteFull = 13, SqliteCantOpen = 14;
 
-    /// <summary>The status and message for a database outage anywhere in the exception's chain, or null for anything else.</summary>
+    /// <summary>
+    /// The status and message for a database outage anywhere in the exception's chain, or null for anything else. Text
+    /// PostgreSQL cannot store (a NUL character, which SQLite takes) is not an outage but is told apart here too: 400.
+    /// </summary>
     public static (int Status, string Message)? Classify(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -39,6 +33,8 @@ public static class DatabaseOutage
                 case SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteIoError or SqliteCantOpen }:
                 case NpgsqlException { IsTransient: true }:
                     return (StatusCodes.Status503ServiceUnavailable, Unavailable);
+                case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter }:
+                    return (StatusCodes.Status400BadRequest, UnstorableText);
             }
         }
         return null;

@@ -83,11 +83,7 @@ public sealed class AuthorizeModel(IOpenIddictApplicationManager apps, Gazouille
     }
 
     private ForbidResult Refuse(string error, string description) =>
-        Forbid(new AuthenticationProperties(new Dictionary<string, string?>
-        {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        Forbid(AuthorizeEndpoints.ErrorProperties(error, description), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 
     /// <summary>What a scope lets the app do, in words (granular scopes are described by their family).</summary>
     public static string Describe(string scope) => scope.Split(':')[0] switch

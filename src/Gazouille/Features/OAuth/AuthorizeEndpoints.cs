@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
-using Gazouille.Data;
 using Gazouille.Hosting;
-using Gazouille.Web;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -23,12 +19,16 @@ public static class AuthorizeEndpoints
         return app;
     }
 
-    private static IResult Forbid(string error, string description) =>
-        Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+    /// <summary>An OAuth error for OpenIddict to send back to the client (shared with the consent page).</summary>
+    internal static AuthenticationProperties ErrorProperties(string error, string description) =>
+        new(new Dictionary<string, string?>
         {
             [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
             [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        });
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(ErrorProperties(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
     private static async Task<IResult> Exchange(HttpContext http, ViewerLoader viewers, IOpenIddictApplicationManager apps, Audit.AuditLog audit)
     {
