@@ -71,15 +71,15 @@ public static class GazouilleApp
         services.AddMetrics();
         services.AddSingleton<GazouilleMetrics>();
         services.AddGazouilleEventBus(configuration);
-        services.AddScoped<StreamOutbox>();
+        services.AddSingleton<StreamOutbox>();
         services.AddSingleton<AccountCounts>();
         services.AddSingleton<AccountCounts.Invalidator>();
-        // Not pooled: the stream outbox is a per-request interceptor (it collects the events of one unit of work).
+        // The options are built once (their interceptors are singletons keeping per-context state), not per request.
         services.AddDbContext<GazouilleDb>((sp, options) =>
         {
             data.Configure(options);
             options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<AccountCounts.Invalidator>());
-        });
+        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddScoped<ViewerLoader>();
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Gazouille.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -9,17 +10,26 @@ namespace Gazouille.Features.Streaming;
 /// Raises stream events only once what they announce is committed: a reader that gets an event can load its post.
 /// Attached to the request's <c>GazouilleDb</c> as an interceptor. New notifications and changes of follows, team
 /// membership and partner grants, and new published posts and boosts, are noticed in the change tracker by themselves; callers <see cref="Raise"/> the rest.
+/// One instance serves every context (so the context options are built once, not per request); what a unit of work
+/// has collected so far lives with its context and goes away with it.
 /// </summary>
 public sealed class StreamOutbox(IEventBus bus, Operations.GazouilleMetrics metrics) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private readonly List<StreamEvent> _pending = [];
-    private int _newPosts;
+    private sealed class UnitOfWork
+    {
+        public readonly List<StreamEvent> Pending = [];
+        public int NewPosts;
+    }
+
+    private readonly ConditionalWeakTable<DbContext, UnitOfWork> _units = new();
+
+    private UnitOfWork Of(DbContext db) => _units.GetValue(db, _ => new UnitOfWork());
 
     /// <summary>Sent when the current transaction commits, or at once when none is open (call it after the write).</summary>
     public void Raise(DbContext db, StreamEvent e)
     {
-        _pending.Add(e);
-        if (db.Database.CurrentTransaction is null) Flush();
+        Of(db).Pending.Add(e);
+        if (db.Database.CurrentTransaction is null) Flush(db);
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -48,7 +58,7 @@ public sealed class StreamOutbox(IEventBus bus, Operations.GazouilleMetrics metr
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData)
     {
-        if (eventData.Context?.Database.CurrentTransaction is null) Discard();
+        if (eventData.Context is { } db && db.Database.CurrentTransaction is null) Discard(db);
     }
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
@@ -57,36 +67,44 @@ public sealed class StreamOutbox(IEventBus bus, Operations.GazouilleMetrics metr
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush();
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } db) Flush(db);
+    }
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Flush();
+        TransactionCommitted(transaction, eventData);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard();
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } db) Discard(db);
+    }
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Discard();
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
 
-    private void Discard()
+    private void Discard(DbContext db)
     {
-        _pending.Clear();
-        _newPosts = 0;
+        if (!_units.TryGetValue(db, out var unit)) return;
+        unit.Pending.Clear();
+        unit.NewPosts = 0;
     }
 
     private void AfterSave(DbContext? db)
     {
-        if (db?.Database.CurrentTransaction is null) Flush();
+        if (db is not null && db.Database.CurrentTransaction is null) Flush(db);
     }
 
     private void Collect(DbContext? db)
     {
         if (db is null) return;
+        var unit = Of(db);
         foreach (var entry in db.ChangeTracker.Entries())
         {
             var changed = entry.State is EntityState.Added or EntityState.Deleted or EntityState.Modified;
@@ -94,35 +112,37 @@ public sealed class StreamOutbox(IEventBus bus, Operations.GazouilleMetrics metr
             switch (entry.Entity)
             {
                 case Status st when entry.State == EntityState.Added && st.State == StatusState.Published:
-                    _pending.Add(StreamEvent.Published(st.Id));
-                    if (st.ReblogOfId is null) _newPosts++;
+                    unit.Pending.Add(StreamEvent.Published(st.Id));
+                    if (st.ReblogOfId is null) unit.NewPosts++;
                     break;
                 case Notification n when entry.State == EntityState.Added:
-                    _pending.Add(StreamEvent.NotificationFor(n.AccountId, n.Id));
+                    unit.Pending.Add(StreamEvent.NotificationFor(n.AccountId, n.Id));
                     break;
                 case Follow f:
-                    _pending.Add(StreamEvent.AccessOf(f.FollowerId));
+                    unit.Pending.Add(StreamEvent.AccessOf(f.FollowerId));
                     break;
                 case TeamFollow tf:
-                    _pending.Add(StreamEvent.AccessOf(tf.AccountId));
+                    unit.Pending.Add(StreamEvent.AccessOf(tf.AccountId));
                     break;
                 case TeamMember m:
-                    _pending.Add(StreamEvent.AccessOf(m.AccountId));
+                    unit.Pending.Add(StreamEvent.AccessOf(m.AccountId));
                     break;
                 case PartnerGrant g:
-                    _pending.Add(StreamEvent.AccessOfOrg(g.PartnerOrgId));
+                    unit.Pending.Add(StreamEvent.AccessOfOrg(g.PartnerOrgId));
                     break;
             }
         }
     }
 
-    private void Flush()
+    private void Flush(DbContext db)
     {
-        for (; _newPosts > 0; _newPosts--) metrics.PostPublished();
-        if (_pending.Count == 0) return;
+        if (!_units.TryGetValue(db, out var unit)) return;
+        for (; unit.NewPosts > 0; unit.NewPosts--) metrics.PostPublished();
+        if (unit.Pending.Count == 0) return;
         // Access changes go first: a stream learns it lost a channel before it could be sent that channel's next post.
-        foreach (var e in _pending.Where(e => e.Kind == StreamEventKind.Access).Distinct()) bus.Publish(e);
-        foreach (var e in _pending.Where(e => e.Kind != StreamEventKind.Access)) bus.Publish(e);
-        _pending.Clear();
+        var pending = unit.Pending.ToArray();
+        unit.Pending.Clear();
+        foreach (var e in pending.Where(e => e.Kind == StreamEventKind.Access).Distinct()) bus.Publish(e);
+        foreach (var e in pending.Where(e => e.Kind != StreamEventKind.Access)) bus.Publish(e);
     }
 }
