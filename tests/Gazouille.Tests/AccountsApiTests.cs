@@ -88,6 +88,30 @@ public sealed class AccountsApiTests : IAsyncLifetime
         await (await _f.Client().PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", "x")))).ErrorAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("Alice\u202E nimdA")]      // right-to-left override: would turn the rest of the line around
+    [InlineData("\u2067Alice\u2069")]      // right-to-left isolate
+    [InlineData("\u202BAlice")]             // right-to-left embedding
+    [InlineData("\u200B\u200D\u2060")]    // zero-width characters alone: nothing to read
+    [InlineData(" \u00A0\u200B ")]
+    public async Task Display_names_that_turn_text_around_or_show_nothing_are_refused(string name)
+    {
+        var error = await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", name)))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("display name", error, StringComparison.Ordinal);
+        Assert.NotEqual(name, (await _alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("display_name"));
+    }
+
+    [Theory]
+    [InlineData("سارة المنصوري")]          // Arabic, right to left
+    [InlineData("יעל כהן")]                // Hebrew
+    [InlineData("Ama\u200Fl")]            // a right-to-left mark is a mark, not an override
+    [InlineData("👩‍💻 Alice")]             // an emoji sequence joined by U+200D
+    public async Task Right_to_left_names_and_joined_emoji_are_kept_as_typed(string name)
+    {
+        var updated = await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("display_name", name)))).OkJsonAsync();
+        Assert.Equal(name, updated.Str("display_name"));
+    }
+
     private static MultipartFormDataContent Avatar(byte[] bytes, string type, string name)
     {
         var file = new ByteArrayContent(bytes);

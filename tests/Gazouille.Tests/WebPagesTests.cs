@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp.Dom;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -238,6 +239,61 @@ public sealed class WebPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await alice.SubmitAsync("/", "/web/language", ("culture", "xx<script>"))).StatusCode);
         var offsite = await alice.SubmitAsync("/", "/web/language", ("culture", "fr"), ("returnUrl", "//evil.example/"));
         Assert.Equal("/", offsite.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("fr", "you cannot follow yourself", "Vous ne pouvez pas vous suivre vous-même")]
+    [InlineData("en", "you cannot follow yourself", "You cannot follow yourself")]
+    [InlineData("fr", "Text is too long (5012 characters; the maximum is 5000)", "Le texte est trop long (5012 caractères ; 5000 au plus)")]
+    [InlineData("fr", "since_id must be a whole number", "since_id doit être un nombre entier")]
+    [InlineData("fr", "There is no account or team @<script>.", "Il n'existe ni compte ni équipe @<script>.")]
+    [InlineData("fr", "a sentence nobody translated yet", "A sentence nobody translated yet")]
+    public void A_service_refusal_is_shown_in_the_reader_language_with_its_values(string culture, string english, string shown)
+    {
+        var previous = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            var t = _f.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Features.Web.WebText>>();
+            Assert.Equal(shown, t.Explain(Api.ApiException.Unprocessable("Validation failed: " + english)));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
+    [Fact]
+    public async Task A_name_stored_with_bidirectional_controls_is_shown_without_them()
+    {
+        await _f.CreateUserAsync("alice");
+        // Written before names were checked for them (the API and the pages refuse such a name now).
+        await _f.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GazouilleDb>();
+            var account = await db.Users.FirstAsync(a => a.UserName == "alice");
+            account.DisplayName = "Alice\u202E nimdA";
+            return await db.SaveChangesAsync();
+        });
+        var alice = await WebBrowser.SignInAsync(_f, "alice");
+        await alice.SubmitAsync("/", "/web/compose", ("status", "Bonjour"), ("audience", "company"));
+        foreach (var path in new[] { "/@alice", "/", "/company" })
+        {
+            var html = await alice.PageAsync(path);
+            Assert.DoesNotContain("\u202E", html, StringComparison.Ordinal);
+            Assert.Contains("Alice nimdA", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_french_reader_gets_the_publishing_refusal_in_french()
+    {
+        await _f.CreateUserAsync("alice");
+        var alice = await WebBrowser.SignInAsync(_f, "alice", "fr");
+        var refused = await alice.SubmitAsync("/", "/web/compose", ("status", new string('a', 512)), ("audience", "company"));
+        var alert = HtmlForms.Parse(await refused.Content.ReadAsStringAsync()).QuerySelector("[role=alert]");
+        Assert.NotNull(alert);
+        Assert.Contains("Le texte est trop long (512 caractères ; 500 au plus)", alert.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -217,7 +217,7 @@ public sealed class WebPartnersTests : IAsyncLifetime
         Assert.Contains("Revue des accès", html, StringComparison.Ordinal);
         Assert.Contains("Télécharger en CSV", html, StringComparison.Ordinal);
         var bad = await root.SubmitAsync("/admin/access", "/admin/access?handler=grant", ("team", "design"), ("partner", "acme"), ("rights", "x"));
-        Assert.Contains("les droits sont", await BodyAsync(bad), StringComparison.Ordinal);
+        Assert.Contains("Les droits sont", await BodyAsync(bad), StringComparison.Ordinal);
         Assert.Contains("Invitations envoyées", await root.PageAsync("/admin/invitations"), StringComparison.Ordinal);
     }
 

@@ -89,6 +89,7 @@ public static class GazouilleApp
         services.AddScoped<StatusRenderer>();
         services.AddScoped<StatusFinder>();
         services.AddScoped<TimelineReader>();
+        services.AddSingleton<TimelineReader.WindowHints>();
         services.AddScoped<SearchService>();
         services.AddScoped<StatusInteractions>();
         services.AddScoped<AudienceChoices>();

@@ -83,10 +83,17 @@ public static class ProfileText
 {
     public static string? CheckDisplayName(string name)
     {
-        if (name.Length == 0) return "The display name can't be blank.";
+        // Invisible characters alone (zero-width spaces, joiners) make a name nobody can read or click.
+        if (name.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+            return "The display name can't be blank.";
         if (name.EnumerateRunes().Count() > 60) return "The display name is too long (maximum is 60 characters).";
-        return HasInvalidCharacters(name) ? "The display name contains invalid characters." : null;
+        // Bidirectional embeddings, overrides and isolates would turn the text around the name on every page
+        // ("Trojan Source"); right-to-left names need none of them.
+        return HasInvalidCharacters(name) || name.Any(IsBidiControl) ? "The display name contains invalid characters." : null;
     }
+
+    /// <summary>U+202A–U+202E (embeddings, overrides) and U+2066–U+2069 (isolates); the marks U+200E/U+200F stay allowed.</summary>
+    public static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 
     public static string? CheckBio(string bio) =>
         bio.EnumerateRunes().Count() > 500 ? "The bio is too long (maximum is 500 characters)."

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Localization;
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Edit one's own name, bio and picture; on error the typed text stays and nothing is saved.</summary>
-public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, InstanceUrls urls, IStringLocalizer<WebText> t) : WebPageModel
+public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, InstanceUrls urls) : WebPageModel
 {
     [BindProperty] public string DisplayName { get; set; } = "";
     [BindProperty] public string Bio { get; set; } = "";
@@ -36,7 +36,7 @@ public sealed class ProfileEditModel(GazouilleDb db, ProfileEditor profiles, Ins
         catch (ApiException e)
         {
             // Shared English sentences of the API; those the page knows are shown in the reader's language.
-            Error = t[e.Explanation];
+            Error = Explain(e);
             Response.StatusCode = e.Status;
             return Page();
         }

@@ -125,7 +125,7 @@ public sealed class AdminModel(GazouilleDb db, AccountAdministration accounts, T
         }
         catch (ApiException e) when (e.Status != StatusCodes.Status404NotFound)
         {
-            return await FailAsync(e.Explanation, ct);
+            return await FailAsync(Explain(e), ct);
         }
         catch (ApiException)
         {

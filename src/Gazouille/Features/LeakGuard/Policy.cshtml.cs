@@ -138,7 +138,7 @@ public sealed class PolicyModel(PolicyEditor editor, LeakPolicyStore store, Leak
         }
         catch (ApiException e)
         {
-            return await FailAsync(e.Explanation, ct, e.Status);
+            return await FailAsync(Explain(e), ct, e.Status);
         }
     }
 
@@ -151,7 +151,7 @@ public sealed class PolicyModel(PolicyEditor editor, LeakPolicyStore store, Leak
         catch (ApiException e)
         {
             Errors = e.Extra?.GetValueOrDefault("errors") as string[] ?? [];
-            return await FailAsync(e.Explanation, ct, e.Status);
+            return await FailAsync(Explain(e), ct, e.Status);
         }
         Message = done;
         return LocalRedirect("/admin/policy");

@@ -96,7 +96,7 @@ public sealed class PolicyDictionaryModel(PolicyEditor editor, LeakGate guard, P
         }
         catch (ApiException e)
         {
-            return await FailAsync(e.Explanation, [], e.Status, ct);
+            return await FailAsync(Explain(e), [], e.Status, ct);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class PolicyDictionaryModel(PolicyEditor editor, LeakGate guard, P
         }
         catch (ApiException e)
         {
-            return await FailAsync(e.Explanation, e.Extra?.GetValueOrDefault("errors") as string[] ?? [], e.Status, ct);
+            return await FailAsync(Explain(e), e.Extra?.GetValueOrDefault("errors") as string[] ?? [], e.Status, ct);
         }
         Message = done();
         return LocalRedirect($"/admin/policy/dictionaries/{Uri.EscapeDataString(Category)}");

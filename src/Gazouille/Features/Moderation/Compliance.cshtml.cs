@@ -25,7 +25,7 @@ public sealed class ComplianceModel(ComplianceStats stats) : WebPageModel
         }
         catch (ApiException e)
         {
-            Error = e.Explanation;
+            Error = Explain(e);
             Report = await stats.ComputeAsync(null, null, ct);
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         }

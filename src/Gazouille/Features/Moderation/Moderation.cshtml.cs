@@ -52,7 +52,7 @@ public sealed class ModerationModel(GazouilleDb db, StatusRenderer renderer, Hel
         }
         catch (ApiException e) when (e.Status != StatusCodes.Status404NotFound)
         {
-            Error = e.Explanation;
+            Error = Explain(e);
             await LoadAsync(ct);
             Response.StatusCode = e.Status;
             return Page();

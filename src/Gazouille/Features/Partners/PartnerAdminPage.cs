@@ -50,8 +50,7 @@ public abstract class PartnerAdminPage(IStringLocalizer<WebText> t) : WebPageMod
     protected async Task<IActionResult> FailAsync(ApiException e, Func<CancellationToken, Task> reload, CancellationToken ct)
     {
         // The services speak English to API clients; the sentences the pages know are shown translated.
-        var translated = t[e.Explanation];
-        Error = translated.ResourceNotFound ? e.Explanation : translated.Value;
+        Error = Explain(e);
         await reload(ct);
         Response.StatusCode = e.Status == StatusCodes.Status403Forbidden ? 403 : 422;
         return Page();

@@ -71,7 +71,7 @@ public sealed class ComposeModel(ComposeBox compose, StatusPublisher publisher, 
             }
             catch (ApiException e)
             {
-                error = e.Explanation;
+                error = Explain(e);
                 if (e.Extra?.ContainsKey("leak_guard") == true)
                 {
                     // The guard stopped it: show what it found in place, and for a warning, let the author justify and publish.

@@ -38,7 +38,7 @@ public sealed class EditModel(StatusFinder finder, StatusPublisher publisher, St
             }
             catch (ApiException e)
             {
-                Error = e.Explanation;
+                Error = Explain(e);
             }
         }
         Response.StatusCode = 422;

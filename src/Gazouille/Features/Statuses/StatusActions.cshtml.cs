@@ -44,7 +44,8 @@ public sealed class StatusActionsModel(StatusInteractions interactions, StatusFi
         }
         catch (ApiException e)
         {
-            return IsHtmx ? Content($"<p class=\"error\" role=\"alert\">{System.Net.WebUtility.HtmlEncode(e.Message)}</p>", "text/html") : BadRequest(e.Message);
+            var why = Explain(e);
+            return IsHtmx ? Content($"<p class=\"error\" role=\"alert\">{System.Net.WebUtility.HtmlEncode(why)}</p>", "text/html") : BadRequest(why);
         }
         if (!IsHtmx) return BackOr("/");
         var loaded = await renderer.LoadAsync([id], ct);

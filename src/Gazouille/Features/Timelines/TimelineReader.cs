@@ -9,10 +9,33 @@ namespace Gazouille.Features.Timelines;
 /// The timelines, as pages of status ids newest first: read-time merges of the statuses the viewer may see (fan-out on
 /// read). The Mastodon API and the web pages both read through here.
 /// </summary>
-public sealed class TimelineReader(GazouilleDb db, TimeProvider clock)
+public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineReader.WindowHints hints)
 {
     /// <summary>Lower bounds tried, newest first, before the whole history: 1 hour, 12 hours, 6 days, 60 days.</summary>
     private static readonly TimeSpan[] HomeWindows = [TimeSpan.FromHours(1), TimeSpan.FromHours(12), TimeSpan.FromDays(6), TimeSpan.FromDays(60)];
+
+    /// <summary>
+    /// Which home window filled a viewer's first page last time: the next request starts there instead of running the
+    /// shorter windows that came up short (a reader who follows quiet people needed three queries per page). Any window
+    /// gives the same page, so a hint only changes the cost, never the answer. One request in
+    /// <see cref="RetryShorterEvery"/> starts from the shortest window again, so that the hint follows activity down.
+    /// </summary>
+    public sealed class WindowHints
+    {
+        private const int MaxEntries = 100_000;
+        public const int RetryShorterEvery = 16;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _start = new();
+        private int _requests;
+
+        public int StartFor(long accountId) =>
+            Interlocked.Increment(ref _requests) % RetryShorterEvery == 0 ? 0 : _start.GetValueOrDefault(accountId);
+
+        public void Filled(long accountId, int window)
+        {
+            if (_start.Count >= MaxEntries) _start.Clear();
+            _start[accountId] = window;
+        }
+    }
 
     private IQueryable<Status> Visible(Viewer viewer) => db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(viewer));
 
@@ -23,13 +46,19 @@ public sealed class TimelineReader(GazouilleDb db, TimeProvider clock)
         if (page.MinId is null)
         {
             var top = page.MaxId ?? Snowflake.MinIdAt(clock.GetUtcNow().AddMinutes(1));
-            foreach (var window in HomeWindows)
+            var firstPage = page.MaxId is null && page.SinceId is null;
+            for (var w = firstPage ? hints.StartFor(v.AccountId) : 0; w < HomeWindows.Length; w++)
             {
-                var after = top - Snowflake.MinIdAt(DateTimeOffset.UnixEpoch.Add(window));
+                var after = top - Snowflake.MinIdAt(DateTimeOffset.UnixEpoch.Add(HomeWindows[w]));
                 if (page.SinceId is { } since && since >= after) break;
                 var ids = await page.ApplyAsync(HomeQuery(v, after), s => s.Id, q => q.Select(s => s.Id).ToListAsync(ct));
-                if (ids.Count >= page.Limit) return ids;
+                if (ids.Count >= page.Limit)
+                {
+                    if (firstPage) hints.Filled(v.AccountId, w);
+                    return ids;
+                }
             }
+            if (firstPage) hints.Filled(v.AccountId, HomeWindows.Length); // only the whole history fills it
         }
         return await page.ApplyAsync(HomeQuery(v, null), s => s.Id, q => q.Select(s => s.Id).ToListAsync(ct));
     }

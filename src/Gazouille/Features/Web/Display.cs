@@ -18,6 +18,19 @@ public static class Display
         DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at.ToLocalTime().ToString("f", CultureInfo.CurrentCulture) : iso;
 
+    /// <summary>
+    /// The name to show for an account: its display name without bidirectional controls (older names may hold them;
+    /// new ones are refused), or its username when nothing readable is left.
+    /// </summary>
+    public static string Name(string? displayName, string username)
+    {
+        if (string.IsNullOrWhiteSpace(displayName)) return username;
+        var clean = displayName.Any(Accounts.ProfileText.IsBidiControl)
+            ? new string(displayName.Where(c => !Accounts.ProfileText.IsBidiControl(c)).ToArray())
+            : displayName;
+        return clean.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format) ? username : clean;
+    }
+
     public static string Number(int n) => n.ToString("N0", CultureInfo.CurrentCulture);
 
     /// <summary>The audience of a post as a short badge: "Équipe design", "Toute l'entreprise", "Partenaires · design".</summary>

@@ -2,6 +2,7 @@ using Gazouille.Data;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Gazouille.Features.Web;
 
@@ -21,6 +22,10 @@ public abstract class WebPageModel : PageModel
             return LocalRedirect(uri.PathAndQuery);
         return LocalRedirect(fallback);
     }
+
+    /// <summary>Why a service refused, in the reader's language (<see cref="ErrorText"/>).</summary>
+    protected string Explain(Api.ApiException e) =>
+        HttpContext.RequestServices.GetRequiredService<IStringLocalizer<WebText>>().Explain(e);
 
     public static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));

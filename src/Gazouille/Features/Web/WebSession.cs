@@ -28,7 +28,7 @@ public sealed class WebSession(IHttpContextAccessor accessor, GazouilleDb db, In
         if (!v.IsSignedIn) return null;
         var a = await db.Users.AsNoTracking().FirstOrDefaultAsync(x => x.Id == v.AccountId, Http.RequestAborted);
         if (a is null) return null;
-        _me = new WebMe(a.Id, a.UserName!, string.IsNullOrWhiteSpace(a.DisplayName) ? a.UserName! : a.DisplayName, urls.Avatar(a),
+        _me = new WebMe(a.Id, a.UserName!, Display.Name(a.DisplayName, a.UserName!), urls.Avatar(a),
             v.IsGuest, v.IsModerator, v.IsAdmin, a.DefaultAudience, a.Language);
         return _me;
     }
