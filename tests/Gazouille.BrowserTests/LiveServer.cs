@@ -33,6 +33,9 @@ public sealed class LiveServer : IAsyncLifetime
     private readonly HttpClient _http = new();
     private int _names;
 
+    /// <summary>Extra settings, for a server of a test's own (single sign-on, say) that the test starts and disposes.</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -42,6 +45,7 @@ public sealed class LiveServer : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         // Every test signs in from 127.0.0.1: the sign-in limit per address would soon refuse them.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gazouille:RateLimits:Enabled"] = "false" });
+        builder.Configuration.AddInMemoryCollection(Settings);
         // The data protection keys of a throwaway folder need no encryption: silence the warning saying they have none.
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         _app = GazouilleApp.Build(builder);

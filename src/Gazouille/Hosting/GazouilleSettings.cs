@@ -13,6 +13,7 @@ public sealed class GazouilleSettings
     public StreamingSettings Streaming { get; set; } = new();
     public MetricsSettings Metrics { get; set; } = new();
     public Features.RateLimits.RateLimitSettings RateLimits { get; set; } = new();
+    public Features.Sso.SsoSettings Sso { get; set; } = new();
     /// <summary>HOST:PORT (or a StackExchange.Redis configuration string) of the Redis that carries stream events between nodes.</summary>
     public string? Redis { get; set; }
 }

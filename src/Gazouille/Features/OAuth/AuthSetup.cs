@@ -1,6 +1,7 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.Sso;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -103,6 +104,7 @@ public static class AuthSetup
                 return IdentityConstants.ApplicationScheme;
             });
 
+        services.AddGazouilleSso();
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();

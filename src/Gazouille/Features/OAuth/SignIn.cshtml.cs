@@ -8,8 +8,13 @@ using Microsoft.Extensions.Localization;
 namespace Gazouille.Features.OAuth;
 
 /// <summary>Sign-in for the web app and the OAuth flow; a failed attempt says why without saying which part was wrong.</summary>
-public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Account> users, Audit.AuditLog audit, IStringLocalizer<WebText> t) : WebPageModel
+public sealed class SignInModel(SignInManager<Account> signIn, UserManager<Account> users, Audit.AuditLog audit, IStringLocalizer<WebText> t,
+    Microsoft.Extensions.Options.IOptions<Hosting.GazouilleSettings> settings) : WebPageModel
 {
+    /// <summary>The company's identity providers, each a "Sign in with …" button (key, name shown).</summary>
+    public IReadOnlyList<(string Key, string Name)> SingleSignOn { get; } = Sso.SsoSetup.Providers(settings.Value)
+        .Select(p => (p.Key, string.IsNullOrWhiteSpace(p.Provider.DisplayName) ? p.Key : p.Provider.DisplayName.Trim())).ToList();
+
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string Login { get; set; } = "";
     public string? Error { get; private set; }

@@ -30,8 +30,10 @@ public static class WebSetup
             o.Conventions.AllowAnonymousToPage("/LeakGuard/Help");
             o.Conventions.AllowAnonymousToPage("/Accounts/SignUp");
             o.Conventions.AllowAnonymousToPage("/Trust/Verify");
+            o.Conventions.AllowAnonymousToPage("/Sso/Sso");
             Strict(o, "/OAuth/SignIn", new(RateLimitBucket.SignIn));
             Strict(o, "/Accounts/SignUp", new(RateLimitBucket.SignUp));
+            Strict(o, "/Sso/Sso", new(RateLimitBucket.SignIn));
             Strict(o, "/Statuses/Compose", new(RateLimitBucket.Check, "check"));
             Strict(o, "/Accounts/ProfileEdit", new(RateLimitBucket.Uploads));
         }).AddViewLocalization();
