@@ -98,6 +98,17 @@ public sealed class FalsePositiveTests : IAsyncLifetime
         Assert.Contains(audit, e => e.Action == "false_positive.report" && e.Actor == "@alice");
         Assert.Contains(audit, e => e.Action == "false_positive.accept" && e.Actor == "@mod" && e.Details.GetProperty("policy_change").GetString() == "exception:café Orange Bleue");
         Assert.Contains(audit, e => e.Action == "policy.change" && e.Actor == "@mod" && e.Details.GetProperty("change").GetProperty("kind").GetString() == "exception.add");
+
+        // Admins see the exception on the policy page and can take it back there.
+        var root = await WebBrowser.SignInAsync(_w.Factory, "root");
+        var policyPage = HtmlForms.Parse(await root.PageAsync("/admin/policy"));
+        Assert.Equal(["café Orange Bleue"], policyPage.QuerySelectorAll(".exception-terms li span").Select(e => e.TextContent));
+        var version = policy.Int("version").ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Redirect, (await root.SubmitAsync("/admin/policy", "/admin/policy?handler=removeException", ("version", version), ("term", "café Orange Bleue"))).StatusCode);
+        Assert.Equal("warn", await CheckAsync(Cafe));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await root.SubmitAsync("/admin/policy", "/admin/policy?handler=addException", ("term", " "))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await root.SubmitAsync("/admin/policy", "/admin/policy?handler=addException", ("term", "<b>Orange</b> Mécanique"))).StatusCode);
+        Assert.Contains("&lt;b&gt;Orange&lt;/b&gt; Mécanique", await root.PageAsync("/admin/policy"), StringComparison.Ordinal);
     }
 
     [Fact]
