@@ -229,6 +229,16 @@ public sealed class FalsePositiveTests : IAsyncLifetime
         Assert.Equal("warn", await CheckAsync(Cafe));
         var page = await (await WebBrowser.SignInAsync(_w.Factory, "root")).PageAsync("/moderation/false-positives?status=rejected");
         Assert.Contains("&lt;i&gt;Orange&lt;/i&gt; est bien un client", page, StringComparison.Ordinal);
+
+        // A held post's excerpt keeps its bank number masked, as the audit log does.
+        var held = await (await LeakGuardWorld.PostAsync(_w.Bob, "Mon IBAN " + LeakGuardWorld.Iban, "company")).JsonAsync();
+        Assert.Equal("held", held.GetProperty("leak_guard").GetProperty("state").GetString());
+        var holdEntry = (await _w.Bob.GetOkAsync("/api/v1/gazouille/leak_guard/history"))[0];
+        Assert.Equal("hold", holdEntry.Str("action"));
+        var ibanReport = await _w.Bob.PostOkAsync(Mine, new { history_id = holdEntry.Id() });
+        Assert.StartsWith("Mon IBAN ••••", ibanReport.Str("excerpt"), StringComparison.Ordinal);
+        Assert.DoesNotContain("3000 6000", ibanReport.Str("excerpt"), StringComparison.Ordinal);
+        Assert.DoesNotContain("3000 6000", await (await _w.Mod.GetAsync(Queue)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,7 +75,13 @@ public sealed class FalsePositives(GazouilleDb db, LeakGate guard, LeakChecker c
         if (entry.Subject.StartsWith("status:", StringComparison.Ordinal) && long.TryParse(entry.Subject["status:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var statusId))
         {
             var text = await db.Statuses.AsNoTracking().Where(s => s.Id == statusId && s.AccountId == author.AccountId).Select(s => s.Text).FirstOrDefaultAsync(ct);
-            if (text is not null) excerpt = Excerpt(text, findings);
+            if (text is not null)
+            {
+                // The post may have been edited since: mask what the guard finds in the text as it is now, not at the old offsets.
+                var now = await guard.JudgeAsync(text, "", new LeakTarget(Gazouille.LeakGuard.LeakAudience.Public, null), ct);
+                excerpt = Excerpt(text, now.Findings.Where(f => f.Field == "status")
+                    .Select(f => (new FalsePositiveFinding(f.Finding.Type, "", "", LeakReport.Mask(f.Finding.Type, f.Finding.Text)), f.Finding.Start, f.Finding.End)));
+            }
         }
         return await SaveAsync(author, actor, new FalsePositiveReport
         {
