@@ -33,6 +33,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<LeakPolicyDocument> LeakPolicyDocuments => Set<LeakPolicyDocument>();
     public DbSet<LeakReview> LeakReviews => Set<LeakReview>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<FalsePositiveReport> FalsePositiveReports => Set<FalsePositiveReport>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<StatusProof> StatusProofs => Set<StatusProof>();
     public DbSet<Report> Reports => Set<Report>();
@@ -200,6 +201,23 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.Property(x => x.Subject).HasMaxLength(200);
             e.Property(x => x.PrevHash).HasMaxLength(64);
             e.Property(x => x.Hash).HasMaxLength(64);
+        });
+        builder.Entity<FalsePositiveReport>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.ResolvedById).OnDelete(DeleteBehavior.SetNull);
+            // One report per history entry and author; tips (no entry) may be reported again.
+            e.HasIndex(x => new { x.AccountId, x.AuditSeq }).IsUnique();
+            e.HasIndex(x => new { x.Status, x.Id });
+            e.Property(x => x.Action).HasMaxLength(16);
+            e.Property(x => x.Decision).HasMaxLength(8);
+            e.Property(x => x.Audience).HasMaxLength(16);
+            e.Property(x => x.Excerpt).HasMaxLength(FalsePositiveReport.ExcerptMaxLength);
+            e.Property(x => x.Comment).HasMaxLength(FalsePositiveReport.CommentMaxLength);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.ResolutionNote).HasMaxLength(FalsePositiveReport.NoteMaxLength);
+            e.Property(x => x.PolicyChange).HasMaxLength(300);
         });
         builder.Entity<SigningKey>(e =>
         {

@@ -13,12 +13,14 @@ public sealed class LeakGuardEngine
 {
     private static readonly Lazy<LeakGuardEngine> LazyDefault = new(() => new LeakGuardEngine(LeakPolicy.Default));
     private readonly TermMatcher _dictionaries;
+    private readonly TermMatcher _exceptions;
 
     public LeakGuardEngine(LeakPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         Policy = policy;
         _dictionaries = new TermMatcher(policy.Terms, policy.TermSkeletons);
+        _exceptions = new TermMatcher(policy.ExceptionTerms.Select(t => new TermEntry("exception", t)));
         _ = Lexicon.Matcher;
         if (policy.UseGitleaks)
         {
@@ -76,7 +78,28 @@ public sealed class LeakGuardEngine
         Run(ctx, ContactDetector.Detect);
         Run(ctx, NetworkDetector.Detect);
         Run(ctx, QuantityDetector.Detect);
+        DropExceptions(ctx);
         return ctx;
+    }
+
+    /// <summary>Removes every candidate that lies wholly inside a match of an exception term.</summary>
+    private void DropExceptions(ScanContext ctx)
+    {
+        if (_exceptions.KeyCount == 0 || ctx.Candidates.Count == 0)
+        {
+            return;
+        }
+
+        var hits = new List<TermHit>();
+        var skeleton = ctx.Text.Skeleton;
+        _exceptions.FindAll(skeleton.Text, hits);
+        if (hits.Count == 0)
+        {
+            return;
+        }
+
+        var spans = hits.Select(h => skeleton.ToOriginal(h.Start, h.End)).ToList();
+        ctx.Candidates.RemoveAll(c => spans.Exists(s => c.Start >= s.Start && c.End <= s.End));
     }
 
     private void Run(ScanContext ctx, Action<ScanContext, bool> detector) => Run(ctx, c => detector(c, Policy.UseGitleaks));

@@ -85,7 +85,7 @@ public sealed class HardeningTests : IAsyncLifetime
 
         var browser = await WebBrowser.SignInAsync(_f, "alice");
         string[] pages = ["/", "/company", "/@alice", $"/@alice/{ids[0]}", $"/@alice/{ids[0]}/history", "/teams", "/teams/ops", "/notifications",
-            "/settings/profile", "/settings/preferences", "/search?q=hello", "/admin", "/verify", "/help/leak-guard", "/web/compose", "/moderation", "/moderation/reports",
+            "/settings/profile", "/settings/preferences", "/search?q=hello", "/admin", "/verify", "/help/leak-guard", "/web/compose", "/moderation", "/moderation/reports", "/moderation/false-positives",
             "/admin/policy", "/compliance", "/settings/leak-guard", "/admin/partners", "/admin/access", "/admin/invitations"];
         foreach (var page in pages)
         {

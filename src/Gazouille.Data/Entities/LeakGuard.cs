@@ -64,3 +64,41 @@ public class AuditEntry
     public string PrevHash { get; set; } = "";
     public string Hash { get; set; } = "";
 }
+
+/// <summary>
+/// An author's claim that a Leak Guard warning was wrong ("this is not a leak"), about one entry of their warning
+/// history (<see cref="AuditSeq"/>) or a tip of the compose box (the text they sent then, masked, in <see cref="Excerpt"/>).
+/// A moderator accepts or rejects it, and may turn it into a policy change (an exception term, a dictionary fix).
+/// </summary>
+public class FalsePositiveReport
+{
+    public const int CommentMaxLength = 1000;
+    public const int NoteMaxLength = 1000;
+    public const int ExcerptMaxLength = 600;
+
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    /// <summary>The history entry (audit log sequence) reported; null for a compose-box tip.</summary>
+    public long? AuditSeq { get; set; }
+    /// <summary>warn, override, hold, block (a history entry) or check (a compose-box tip).</summary>
+    public string Action { get; set; } = "check";
+    public string Decision { get; set; } = "warn";
+    /// <summary>The Leak Guard audience the text was judged for: team, followers, company, partners or public.</summary>
+    public string Audience { get; set; } = "company";
+    /// <summary>The findings as JSON (type, rule, decision, text with secret values masked).</summary>
+    public string FindingsJson { get; set; } = "[]";
+    /// <summary>The reported text around the findings, secret values masked; null when the text was never saved.</summary>
+    public string? Excerpt { get; set; }
+    public string Comment { get; set; } = "";
+    /// <summary>open, accepted or rejected.</summary>
+    public string Status { get; set; } = "open";
+    /// <summary>When the Leak Guard spoke: the history entry's time, or the report's for a tip.</summary>
+    public DateTimeOffset WarnedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public long? ResolvedById { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public string? ResolutionNote { get; set; }
+    /// <summary>The policy change made on acceptance, as "exception:&lt;term&gt;", "remove:&lt;category&gt;:&lt;term&gt;" or "ambiguous:&lt;category&gt;:&lt;term&gt;".</summary>
+    public string? PolicyChange { get; set; }
+    public int? PolicyVersion { get; set; }
+}

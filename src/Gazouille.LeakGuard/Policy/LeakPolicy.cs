@@ -64,6 +64,14 @@ public sealed class LeakPolicy
 
     public bool UseGitleaks { get; }
 
+    public const int MaxExceptionTermLength = 200;
+
+    /// <summary>
+    /// Texts that are never a leak, added when a moderator accepts a false-positive report: a finding that lies wholly
+    /// inside a match of one of them (matched like a dictionary term) is dropped before combination.
+    /// </summary>
+    public IReadOnlyList<string> ExceptionTerms { get; init; } = [];
+
     /// <summary>Reads a JSON or YAML policy file (YAML when the extension is .yaml/.yml).</summary>
     public static LeakPolicy Load(string path)
     {

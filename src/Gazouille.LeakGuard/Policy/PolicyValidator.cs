@@ -23,7 +23,7 @@ internal static partial class PolicyValidator
 
     private static readonly HashSet<string> KnownFields =
     [
-        "dictionaries", "internal_domains", "company_domains", "internal_networks", "ambiguous_terms", "decisions", "custom_rules",
+        "dictionaries", "internal_domains", "company_domains", "internal_networks", "ambiguous_terms", "exception_terms", "decisions", "custom_rules",
         "min_confidence", "gitleaks", "$schema", "name", "description", "version",
     ];
 
@@ -81,6 +81,7 @@ internal static partial class PolicyValidator
 
         var ambiguous = ReadStrings(obj["ambiguous_terms"], "ambiguous_terms", errors)
             .Select(TextNormalizer.SkeletonOf).Where(s => s.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var exceptions = ReadExceptionTerms(obj["exception_terms"], errors);
         var overrides = ReadDecisions(obj["decisions"], errors);
         ReadCustomRules(obj["custom_rules"], customRules, errors);
         var minConfidence = ReadNumber(obj, "min_confidence", 0.5, 0, 1, errors);
@@ -95,7 +96,28 @@ internal static partial class PolicyValidator
         return new LeakPolicy(terms, domains, companyDomains, networks, ambiguous, DecisionTable.Build(overrides), customRules, minConfidence, gitleaks)
         {
             TermSkeletons = skeletons.Length == terms.Count ? skeletons : null,
+            ExceptionTerms = exceptions,
         };
+    }
+
+    /// <summary>Texts that are never a leak (a café named like a client, the switchboard's number): each non-empty, at most 200 characters.</summary>
+    private static List<string> ReadExceptionTerms(JsonNode? node, List<string> errors)
+    {
+        var terms = ReadStrings(node, "exception_terms", errors);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            terms[i] = terms[i].Trim();
+            if (terms[i].Length > LeakPolicy.MaxExceptionTermLength)
+            {
+                errors.Add($"exception_terms[{i}]: at most {LeakPolicy.MaxExceptionTermLength} characters");
+            }
+            else if (TextNormalizer.SkeletonOf(terms[i]).Length == 0)
+            {
+                errors.Add($"exception_terms[{i}]: '{terms[i]}' has no letters or digits to match");
+            }
+        }
+
+        return terms;
     }
 
     private static void ReadDictionaries(JsonNode? node, List<TermEntry> terms, Dictionary<string, LeakRule> customRules, List<string> errors)

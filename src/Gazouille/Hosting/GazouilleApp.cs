@@ -112,6 +112,7 @@ public static class GazouilleApp
         services.AddScoped<LeakChecker>();
         services.AddScoped<PolicyEditor>();
         services.AddScoped<LeakHistory>();
+        services.AddScoped<FalsePositives>();
         services.AddScoped<Features.Moderation.ComplianceStats>();
         services.AddSingleton<PolicyJobs>();
         services.AddScoped<AuditLog>();
@@ -187,6 +188,7 @@ public static class GazouilleApp
         app.MapLeakGuardApi();
         app.MapPolicyJobsApi();
         app.MapLeakHistoryApi();
+        app.MapFalsePositivesApi();
         app.MapComplianceApi();
         app.MapModerationApi();
         Features.Reports.ReportsApi.MapReportsApi(app);

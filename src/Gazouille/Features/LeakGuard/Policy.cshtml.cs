@@ -107,6 +107,34 @@ public sealed class PolicyModel(PolicyEditor editor, LeakPolicyStore store, Leak
             return null;
         }, t["Category deleted."], ct);
 
+    public async Task<IActionResult> OnPostAddExceptionAsync([FromForm] int version, [FromForm] string? term, CancellationToken ct)
+    {
+        term = (term ?? "").Trim();
+        if (term.Length == 0) return await FailAsync(t["Write the exception term."], ct);
+        return await ChangeAsync(version, new { kind = "exception.add", term }, tree =>
+        {
+            if (tree["exception_terms"] is not JsonArray list)
+            {
+                if (tree["exception_terms"] is not null) return t["The policy's exception terms are not a list; import a corrected policy."];
+                tree["exception_terms"] = list = [];
+            }
+            if (list.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s) && string.Equals(s.Trim(), term, StringComparison.OrdinalIgnoreCase))) return t["That exception term exists already."];
+            list.Add(term);
+            return null;
+        }, t["Exception term added."], ct);
+    }
+
+    public Task<IActionResult> OnPostRemoveExceptionAsync([FromForm] int version, [FromForm] string? term, CancellationToken ct) =>
+        ChangeAsync(version, new { kind = "exception.remove", term }, tree =>
+        {
+            var list = tree["exception_terms"] as JsonArray;
+            var gone = list?.Where(n => n is JsonValue v && v.TryGetValue<string>(out var s) && s.Trim() == term?.Trim()).ToList() ?? [];
+            if (gone.Count == 0) return t["That exception term is not in the policy."];
+            foreach (var n in gone) list!.Remove(n);
+            if (list!.Count == 0) tree.Remove("exception_terms");
+            return null;
+        }, t["Exception term removed."], ct);
+
     private static JsonObject CustomRules(JsonObject tree)
     {
         if (tree["custom_rules"] is JsonObject o) return o;

@@ -9,10 +9,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Moderation;
 
-public sealed record ComplianceDay(string Date, int Warn, int Override, int Hold, int Block)
+public sealed record ComplianceDay(string Date, int Warn, int Override, int Hold, int Block, int FalsePositives)
 {
     public int Total => Warn + Override + Hold + Block;
+
+    /// <summary>Accepted false-positive reports about this day's leak attempts, per leak attempt; null on a day without any.</summary>
+    public double? FalsePositiveRate => ComplianceStats.Rate(FalsePositives, Total);
 }
+
+/// <summary>
+/// False-positive reports about the period's leak attempts (counted on the day the Leak Guard spoke) and the rate:
+/// accepted reports per leak attempt.
+/// </summary>
+public sealed record ComplianceFalsePositives(int Reported, int Accepted, int Rejected, int Open, int Warnings, double? Rate);
 
 public sealed record ComplianceCount(string Key, int Count);
 
@@ -21,7 +30,7 @@ public sealed record ComplianceReview(int Reviewed, int Approved, int Rejected, 
 /// <summary>The compliance dashboard's figures for a period; the page, the JSON and the CSV all come from this.</summary>
 public sealed record ComplianceReport(
     string From, string To, ComplianceDay[] PerDay, ComplianceCount[] Decisions, ComplianceCount[] ByType, ComplianceCount[] ByAudience,
-    ComplianceCount[] ByTeam, ComplianceCount[] TopFindings, ComplianceReview Review);
+    ComplianceCount[] ByTeam, ComplianceCount[] TopFindings, ComplianceReview Review, ComplianceFalsePositives FalsePositives);
 
 /// <summary>
 /// Leak attempts (every decision other than allow, from the audit log) per day, type, audience and the author's teams;
@@ -87,14 +96,28 @@ public sealed class ComplianceStats(GazouilleDb db, TimeProvider clock)
             reviews.Count(r => r.Outcome == "edit_requested"), reviews.Count(r => r.Pending),
             hours.Length == 0 ? null : Math.Round(Quantile(hours, 0.5), 2), hours.Length == 0 ? null : Math.Round(Quantile(hours, 0.9), 2));
 
-        var perDay = days.OrderBy(d => d.Key).Select(d => new ComplianceDay(d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Value[0], d.Value[1], d.Value[2], d.Value[3])).ToArray();
+        var reports = await db.FalsePositiveReports.AsNoTracking().Select(r => new { r.WarnedAt, r.Status }).ToListAsync(ct);
+        reports = reports.Where(r => r.WarnedAt >= start && r.WarnedAt < end).ToList();
+        var acceptedPerDay = reports.Where(r => r.Status == "accepted").GroupBy(r => DateOnly.FromDateTime(r.WarnedAt.UtcDateTime)).ToDictionary(g => g.Key, g => g.Count());
+
+        var perDay = days.OrderBy(d => d.Key).Select(d => new ComplianceDay(d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Value[0], d.Value[1], d.Value[2], d.Value[3],
+            acceptedPerDay.GetValueOrDefault(d.Key))).ToArray();
+        var warnings = perDay.Sum(d => d.Total);
+        var accepted = reports.Count(r => r.Status == "accepted");
+        var falsePositives = new ComplianceFalsePositives(reports.Count, accepted, reports.Count(r => r.Status == "rejected"), reports.Count(r => r.Status == "open"),
+            warnings, Rate(accepted, warnings));
         ComplianceCount[] Sorted(Dictionary<string, int> counts) => counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => new ComplianceCount(c.Key, c.Value)).ToArray();
         return new ComplianceReport(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), perDay,
             [new("warn", perDay.Sum(d => d.Warn)), new("override", perDay.Sum(d => d.Override)), new("hold", perDay.Sum(d => d.Hold)), new("block", perDay.Sum(d => d.Block))],
             Sorted(types), Sorted(audiences), teams.OrderByDescending(t => t.Count).ThenBy(t => t.Key, StringComparer.Ordinal).ToArray(),
             top.OrderByDescending(c => c.Value).ThenBy(c => c.Key.Item1, StringComparer.Ordinal).Take(10).Select(c => new ComplianceCount($"{c.Key.Item1}: {c.Key.Item2}", c.Value)).ToArray(),
-            review);
+            review, falsePositives);
     }
+
+    /// <summary>A share rounded to 4 decimals (the page, the JSON and the CSV show this same number); null without a denominator.</summary>
+    public static double? Rate(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
+
+    private static string Number(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
     private static double Quantile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
 
@@ -109,6 +132,11 @@ public sealed class ComplianceStats(GazouilleDb db, TimeProvider clock)
         var v = r.Review;
         sb.Append(CultureInfo.InvariantCulture, $"review,reviewed,,,,,{v.Reviewed}\r\nreview,approved,,,,,{v.Approved}\r\nreview,rejected,,,,,{v.Rejected}\r\nreview,edit_requested,,,,,{v.EditRequested}\r\nreview,pending,,,,,{v.Pending}\r\n");
         sb.Append(CultureInfo.InvariantCulture, $"review,median_hours,,,,,{v.MedianHours}\r\nreview,p90_hours,,,,,{v.P90Hours}\r\n");
+        var fp = r.FalsePositives;
+        sb.Append(CultureInfo.InvariantCulture, $"false_positive,reported,,,,,{fp.Reported}\r\nfalse_positive,accepted,,,,,{fp.Accepted}\r\nfalse_positive,rejected,,,,,{fp.Rejected}\r\n");
+        sb.Append(CultureInfo.InvariantCulture, $"false_positive,open,,,,,{fp.Open}\r\nfalse_positive,warnings,,,,,{fp.Warnings}\r\nfalse_positive,rate,,,,,{Number(fp.Rate)}\r\n");
+        foreach (var d in r.PerDay)
+            sb.Append(CultureInfo.InvariantCulture, $"false_positive_day,{d.Date},,,,,{d.FalsePositives}\r\nfalse_positive_rate_day,{d.Date},,,,,{Number(d.FalsePositiveRate)}\r\n");
         return sb.ToString();
     }
 
