@@ -70,7 +70,7 @@ public sealed class WarningHistoryModel(LeakHistory history, FalsePositives fals
         }
         catch (ApiException e)
         {
-            if (IsHtmx) return Fragment(e.Explanation, error: true, e.Status);
+            if (IsHtmx) return Fragment(Explain(e), error: true, e.Status);
             return await FailAsync(e, ct);
         }
         var done = t["Thank you: a moderator will look at your report. Its outcome will show here."];
@@ -91,7 +91,7 @@ public sealed class WarningHistoryModel(LeakHistory history, FalsePositives fals
 
     private async Task<IActionResult> FailAsync(ApiException e, CancellationToken ct)
     {
-        Error = e.Explanation;
+        Error = Explain(e);
         await LoadAsync(ct);
         Response.StatusCode = e.Status;
         return Page();

@@ -67,7 +67,7 @@ public sealed class FalsePositiveQueueModel(FalsePositives book, PolicyEditor ed
         }
         catch (ApiException e)
         {
-            return await FailAsync(e.Explanation, e.Status, ct);
+            return await FailAsync(Explain(e), e.Status, ct);
         }
         Message = decision == "accept" ? t["Report accepted."] : t["Report rejected."];
         return LocalRedirect("/moderation/false-positives");
