@@ -6,7 +6,7 @@ namespace Gazouille.Tests;
 
 /// <summary>
 /// DESIGN.md's invariants over random worlds (issue 4, item 8). CsCheck generates a <see cref="WorldPlan"/>: 3 teams,
-/// 3 partner orgs, 3–5 employees, 2–4 guests, memberships, grants, follows, team follows, posts to every audience
+/// 3 partner orgs, 3–4 employees, 2–3 guests, memberships, grants, follows, team follows, posts to every audience
 /// (replies, guest replies, held posts, mentions, a hashtag), boosts, favourites and a revocation. The world is built
 /// in-process through the product's services (<see cref="WorldBuilder"/>), with a WebSocket per person listening
 /// (<see cref="WorldStreams"/>); then every viewer, anonymous and refused ones included, reads every read path over
