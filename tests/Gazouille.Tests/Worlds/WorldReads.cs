@@ -129,8 +129,11 @@ public sealed class WorldReads(GazouilleFactory factory, World world)
     /// Whether to make one of the secondary reads: every viewer opens every post by id and reads its home timeline and
     /// notifications in every world; the other lists, a post's other paths and accounts are drawn (40% of them, from the
     /// plan), so a world costs about 100 requests and a run of 200 worlds still makes each kind of read thousands of times.
+    /// GAZOUILLE_PROPERTY_ALL_READS=1 makes every read for every viewer in every world (a longer run).
     /// </summary>
-    private static bool Secondary(Random draw) => draw.Next(5) < 2;
+    private static bool Secondary(Random draw) => draw.Next(5) < 2 || AllReads;
+
+    private static readonly bool AllReads = Environment.GetEnvironmentVariable("GAZOUILLE_PROPERTY_ALL_READS") == "1";
 
     private async Task ExpectNotFoundAsync(HttpClient client, string path, string name, Post post)
     {
