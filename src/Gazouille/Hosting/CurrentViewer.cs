@@ -7,7 +7,7 @@ using OpenIddict.Abstractions;
 namespace Gazouille.Hosting;
 
 /// <summary>Loads the <see cref="Viewer"/> of a request from the database at read time (grants, follows, teams).</summary>
-public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
+public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock, ViewerLoader.Queries queries)
 {
     public Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default) => LoadAsync(accountId, null, ct);
 
@@ -19,7 +19,7 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
         // row is two tagged rows (its organization, and role + suspension, pending approval or a stale session), then its teams, followed
         // teams and follows.
         var rows = new List<Row>();
-        await foreach (var row in AccountRows(db, accountId, securityStamp).WithCancellation(ct)) rows.Add(row);
+        await foreach (var row in queries.AccountRows(db, accountId, securityStamp).WithCancellation(ct)) rows.Add(row);
         var self = rows.FirstOrDefault(r => r.Kind == SelfRow);
         if (self is null || self.Value >= RefusedFlag) return null;
         var role = (AccountRole)self.Value;
@@ -38,15 +38,20 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
     }
 
     /// <summary>A tagged row (a member initializer, not a constructor: EF translates only those inside UNION ALL).</summary>
-    private sealed class Row
+    internal sealed class Row
     {
         public int Kind { get; init; }
         public long Value { get; init; }
     }
 
-    /// <summary>Compiled once: this runs on every signed-in request, and EF's per-execution work (parameter
-    /// extraction, query cache lookup) was a tenth of a trivial authenticated request.</summary>
-    private static readonly Func<GazouilleDb, long, string?, IAsyncEnumerable<Row>> AccountRows = EF.CompileAsyncQuery(
+    /// <summary>
+    /// Compiled once per server (a singleton, not a static: a compiled query belongs to one model, and one process may
+    /// host servers on SQLite and on PostgreSQL, as the tests do). This runs on every signed-in request, and EF's
+    /// per-execution work (parameter extraction, query cache lookup) was a tenth of a trivial authenticated request.
+    /// </summary>
+    public sealed class Queries
+    {
+        internal readonly Func<GazouilleDb, long, string?, IAsyncEnumerable<Row>> AccountRows = EF.CompileAsyncQuery(
         (GazouilleDb db, long accountId, string? securityStamp) =>
             db.Users.Where(a => a.Id == accountId)
                 .Select(a => new Row { Kind = OrgRow, Value = a.PartnerOrgId ?? 0 })
@@ -59,6 +64,7 @@ public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock)
             .Concat(db.TeamMembers.Where(m => m.AccountId == accountId).Select(m => new Row { Kind = TeamRow, Value = m.TeamId }))
             .Concat(db.TeamFollows.Where(f => f.AccountId == accountId).Select(f => new Row { Kind = FollowedTeamRow, Value = f.TeamId }))
             .Concat(db.Follows.Where(f => f.FollowerId == accountId).Select(f => new Row { Kind = FollowingRow, Value = f.TargetId })));
+    }
 
     /// <summary>Added to the role when the account is suspended or awaits approval, or the session's security stamp is no longer the account's.</summary>
     private const long RefusedFlag = 1_000;

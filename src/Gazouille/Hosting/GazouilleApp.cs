@@ -81,6 +81,8 @@ public static class GazouilleApp
             options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<AccountCounts.Invalidator>());
         }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddScoped<ViewerLoader>();
+        services.AddSingleton<ViewerLoader.Queries>();
+        services.AddSingleton<Features.OAuth.PersonalAccessTokenHandler.Queries>();
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();
         services.AddScoped<AccountDirectory>();

@@ -36,15 +36,23 @@ public sealed class OAuthFormBody(RequestDelegate next)
                 using (doc)
                 {
                     if (doc.RootElement.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest("The request body must be a JSON object.");
-                    foreach (var p in doc.RootElement.EnumerateObject())
+                    try
                     {
-                        var value = p.Value.ValueKind switch
+                        foreach (var p in doc.RootElement.EnumerateObject())
                         {
-                            JsonValueKind.String => p.Value.GetString(),
-                            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                            _ => null,
-                        };
-                        if (value is not null) fields.Add(KeyValuePair.Create(p.Name, value));
+                            var value = p.Value.ValueKind switch
+                            {
+                                JsonValueKind.String => p.Value.GetString(),
+                                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
+                                _ => null,
+                            };
+                            if (value is not null) fields.Add(KeyValuePair.Create(p.Name, value));
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // An escaped lone surrogate ("\uD800") is valid JSON but no string .NET can hold.
+                        throw ApiException.BadRequest("The request body contains text that is not valid Unicode.");
                     }
                 }
             }

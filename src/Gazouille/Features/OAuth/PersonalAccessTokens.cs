@@ -56,24 +56,31 @@ public static class PersonalAccessTokens
 }
 
 public sealed class PersonalAccessTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, GazouilleDb db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, GazouilleDb db,
+    PersonalAccessTokenHandler.Queries queries)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private sealed record TokenRow(long AccountId, string Scopes);
+    internal sealed record TokenRow(long AccountId, string Scopes);
 
-    /// <summary>Compiled once: every request that carries a personal token runs it.</summary>
-    private static readonly Func<GazouilleDb, string, CancellationToken, Task<TokenRow?>> ActiveToken = EF.CompileAsyncQuery(
-        (GazouilleDb db, string hash, CancellationToken ct) => db.PersonalAccessTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-            .Select(t => new TokenRow(t.AccountId, t.Scopes))
-            .FirstOrDefault());
+    /// <summary>
+    /// Compiled once per server (a singleton, not a static: a compiled query belongs to one model, and one process may
+    /// host servers on SQLite and on PostgreSQL): every request that carries a personal token runs it.
+    /// </summary>
+    public sealed class Queries
+    {
+        internal readonly Func<GazouilleDb, string, CancellationToken, Task<TokenRow?>> ActiveToken = EF.CompileAsyncQuery(
+            (GazouilleDb db, string hash, CancellationToken ct) => db.PersonalAccessTokens.AsNoTracking()
+                .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+                .Select(t => new TokenRow(t.AccountId, t.Scopes))
+                .FirstOrDefault());
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (!PersonalAccessTokens.LooksLikeOne(header)) return AuthenticateResult.NoResult();
         var hash = PersonalAccessTokens.Hash(header!["Bearer ".Length..].Trim());
-        var row = await ActiveToken(db, hash, Context.RequestAborted);
+        var row = await queries.ActiveToken(db, hash, Context.RequestAborted);
         if (row is null) return AuthenticateResult.Fail("The access token is invalid");
 
         var identity = new ClaimsIdentity(PersonalAccessTokens.Scheme);

@@ -41,7 +41,7 @@ public static class Autocomplete
             .Select(t => new { t.Handle, t.Name, t.Official }).ToListAsync(ct);
         // An official account says so in words, so the look-alike next to it in the list cannot pass for it.
         string Mark(bool official) => official ? $" · {text["Official"]}" : "";
-        return Results.Ok(people.Select(p => new Suggestion("@" + p.UserName, (Display.Name(p.DisplayName, p.UserName!) is var shown && shown == p.UserName ? "@" + p.UserName : $"{shown} (@{p.UserName})") + Mark(p.Official)))
+        return Results.Ok(people.Select(p => new Suggestion("@" + p.UserName, (Display.Name(p.DisplayName, "") is { Length: > 0 } shown ? $"{shown} (@{p.UserName})" : "@" + p.UserName) + Mark(p.Official)))
             .Concat(teams.Select(x => new Suggestion("@" + x.Handle, $"{x.Name} (@{x.Handle})" + Mark(x.Official)))));
     }
 }
