@@ -84,8 +84,7 @@ public static class ProfileText
     public static string? CheckDisplayName(string name)
     {
         // Invisible characters alone (zero-width spaces, joiners) make a name nobody can read or click.
-        if (name.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
-            return "The display name can't be blank.";
+        if (Statuses.StatusText.IsInvisible(name)) return "The display name can't be blank.";
         if (name.EnumerateRunes().Count() > 60) return "The display name is too long (maximum is 60 characters).";
         // Bidirectional embeddings, overrides and isolates would turn the text around the name on every page
         // ("Trojan Source"); right-to-left names need none of them.

@@ -146,30 +146,18 @@ public sealed class FalsePositives(GazouilleDb db, LeakGate guard, LeakChecker c
         if (viewer.AccountId == 0) throw ApiException.Forbidden("This needs a token of a person, not of an app");
     }
 
-    public static string Comment(string? raw)
+    public static string Comment(string? raw) => FreeText(raw, "comment", FalsePositiveReport.CommentMaxLength);
+
+    private static string Note(string? raw) => FreeText(raw, "note", FalsePositiveReport.NoteMaxLength);
+
+    /// <summary>A person's optional words: newlines normalized, trimmed, bounded, and text only.</summary>
+    private static string FreeText(string? raw, string name, int max)
     {
         var text = StatusText.NormalizeNewlines(raw ?? "").Trim();
-        if (text.Length > FalsePositiveReport.CommentMaxLength) throw ApiException.Unprocessable($"Validation failed: comment is longer than {FalsePositiveReport.CommentMaxLength} characters");
-        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t') || !IsValidUtf16(text)) throw ApiException.Unprocessable("Validation failed: comment contains characters that are not text");
+        if (text.Length > max) throw ApiException.Unprocessable($"Validation failed: {name} is longer than {max} characters");
+        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t') || !StatusText.IsWellFormed(text))
+            throw ApiException.Unprocessable($"Validation failed: {name} contains characters that are not text");
         return text;
-    }
-
-    private static string Note(string? raw)
-    {
-        var text = StatusText.NormalizeNewlines(raw ?? "").Trim();
-        if (text.Length > FalsePositiveReport.NoteMaxLength) throw ApiException.Unprocessable($"Validation failed: note is longer than {FalsePositiveReport.NoteMaxLength} characters");
-        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t') || !IsValidUtf16(text)) throw ApiException.Unprocessable("Validation failed: note contains characters that are not text");
-        return text;
-    }
-
-    private static bool IsValidUtf16(string s)
-    {
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) i++;
-            else if (char.IsSurrogate(s[i])) return false;
-        }
-        return true;
     }
 
     /// <summary>The decision, audience and findings an audit entry recorded (finding texts are already masked there).</summary>

@@ -94,19 +94,9 @@ public sealed class LeakGate(
         var max = Math.Min(settings.Value.LeakGuard.OverrideMaxLength, LeakReview.OverrideMaxLength);
         if (text.Length == 0) throw ApiException.Unprocessable("Validation failed: leak_guard_override must say why the post is fine (it cannot be empty)");
         if (text.Length > max) throw ApiException.Unprocessable($"Validation failed: leak_guard_override is longer than {max} characters");
-        if (text.Any(c => char.IsControl(c) && c != '\n') || !IsValidUtf16(text))
+        if (text.Any(c => char.IsControl(c) && c != '\n') || !StatusText.IsWellFormed(text))
             throw ApiException.Unprocessable("Validation failed: leak_guard_override contains characters that are not text");
         return text;
-    }
-
-    private static bool IsValidUtf16(string s)
-    {
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) i++;
-            else if (char.IsSurrogate(s[i])) return false;
-        }
-        return true;
     }
 
     /// <summary>

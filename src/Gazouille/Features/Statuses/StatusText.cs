@@ -74,11 +74,25 @@ public static partial class StatusText
         }
     }
 
+    /// <summary>Nothing a reader can see: empty, spaces, or format characters (zero-width spaces and joiners) only.</summary>
+    public static bool IsInvisible(string s) =>
+        s.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+
+    /// <summary>No lone surrogate: every high surrogate is followed by a low one and no low one stands alone.</summary>
+    public static bool IsWellFormed(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) i++;
+            else if (char.IsSurrogate(s[i])) return false;
+        }
+        return true;
+    }
+
     /// <summary>Checks what a person typed; returns an explanation when it cannot be published, null when it can.</summary>
     public static string? Validate(string text, int maxLength)
     {
-        // Zero-width and other format characters alone are as blank as spaces.
-        if (text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)) return "Text can't be blank";
+        if (IsInvisible(text)) return "Text can't be blank";
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];

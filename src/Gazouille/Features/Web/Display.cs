@@ -28,7 +28,7 @@ public static class Display
         var clean = displayName.Any(Accounts.ProfileText.IsBidiControl)
             ? new string(displayName.Where(c => !Accounts.ProfileText.IsBidiControl(c)).ToArray())
             : displayName;
-        return clean.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format) ? username : clean;
+        return Statuses.StatusText.IsInvisible(clean) ? username : clean;
     }
 
     public static string Number(int n) => n.ToString("N0", CultureInfo.CurrentCulture);

@@ -16,13 +16,17 @@ public static class ErrorText
 {
     private static readonly ConcurrentDictionary<string, Regex> Patterns = new();
 
+    /// <summary>The sentences with values, by key (the same in every language), read once.</summary>
+    private static string[]? _templates;
+
     public static string Explain(this IStringLocalizer t, ApiException e) => Translate(t, e.Explanation);
 
     public static string Translate(IStringLocalizer t, string english)
     {
         var exact = t[english];
         if (!exact.ResourceNotFound) return Sentence(exact.Value);
-        foreach (var template in t.GetAllStrings(includeParentCultures: true).Select(s => s.Name).Where(n => n.Contains("{0}", StringComparison.Ordinal)))
+        _templates ??= t.GetAllStrings(includeParentCultures: true).Select(s => s.Name).Where(n => n.Contains("{0}", StringComparison.Ordinal)).ToArray();
+        foreach (var template in _templates)
         {
             var match = Patterns.GetOrAdd(template, Compile).Match(english);
             if (match.Success)
