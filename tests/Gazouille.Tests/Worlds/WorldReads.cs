@@ -62,8 +62,16 @@ public sealed class WorldReads(GazouilleFactory factory, World world)
             {
                 Expect(response.StatusCode == HttpStatusCode.NotFound && body == _notFound,
                     $"{Who(name)} opened post {post.Id} ({post.Author} → {post.Audience}{(post.Held ? ", held" : "")}) and got {(int)response.StatusCode}, not the 404 of a missing post");
-                // I4 on the post's other paths too: one of them for a third of the pairs (all of them over a run).
-                if (Secondary(draw)) await ExpectNotFoundAsync(client, $"/api/v1/statuses/{post.Id}/{draw.GetItems<string>(["context", "favourited_by", "reblogged_by"], 1)[0]}", name, post);
+                // I4 on the post's other paths too: all three of them (a sampled run tries one, for 40% of the pairs).
+                if (Sampled)
+                {
+                    if (Secondary(draw)) await ExpectNotFoundAsync(client, $"/api/v1/statuses/{post.Id}/{draw.GetItems<string>(["context", "favourited_by", "reblogged_by"], 1)[0]}", name, post);
+                }
+                else
+                {
+                    foreach (var path in (string[])["context", "favourited_by", "reblogged_by"])
+                        await ExpectNotFoundAsync(client, $"/api/v1/statuses/{post.Id}/{path}", name, post);
+                }
                 continue;
             }
             if (response.StatusCode != HttpStatusCode.OK)
@@ -126,14 +134,14 @@ public sealed class WorldReads(GazouilleFactory factory, World world)
     }
 
     /// <summary>
-    /// Whether to make one of the secondary reads: every viewer opens every post by id and reads its home timeline and
-    /// notifications in every world; the other lists, a post's other paths and accounts are drawn (40% of them, from the
-    /// plan), so a world costs about 100 requests and a run of 200 worlds still makes each kind of read thousands of times.
-    /// GAZOUILLE_PROPERTY_ALL_READS=1 makes every read for every viewer in every world (a longer run).
+    /// Whether to make one of the secondary reads. By default every read path is made for every viewer in every world
+    /// (issue 4 item 8 asks for exactly that). GAZOUILLE_PROPERTY_SAMPLED=1 makes a quicker run while working on the
+    /// suite: every viewer still opens every post by id and reads its home timeline and notifications, but the other
+    /// lists, a hidden post's other paths and the accounts are drawn (40% of them, from the plan).
     /// </summary>
-    private static bool Secondary(Random draw) => draw.Next(5) < 2 || AllReads;
+    private static bool Secondary(Random draw) => !Sampled || draw.Next(5) < 2;
 
-    private static readonly bool AllReads = Environment.GetEnvironmentVariable("GAZOUILLE_PROPERTY_ALL_READS") == "1";
+    private static readonly bool Sampled = Environment.GetEnvironmentVariable("GAZOUILLE_PROPERTY_SAMPLED") == "1";
 
     private async Task ExpectNotFoundAsync(HttpClient client, string path, string name, Post post)
     {
