@@ -65,7 +65,7 @@ public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineR
 
     /// <summary>How many home posts are newer than <paramref name="sinceId"/> (the web's "N new posts" banner), capped.</summary>
     public Task<int> CountNewerInHomeAsync(Viewer v, long sinceId, int cap, CancellationToken ct) =>
-        HomeQuery(v, sinceId).Take(cap).CountAsync(ct);
+        HomeQuery(v, sinceId).OrderByDescending(s => s.Id).Take(cap).CountAsync(ct); // ordered: EF warns on an unordered Take
 
     /// <summary>
     /// The home timeline: visible statuses whose author is the viewer or someone the viewer follows, or that are
