@@ -37,6 +37,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<StatusProof> StatusProofs => Set<StatusProof>();
     public DbSet<Report> Reports => Set<Report>();
+    public DbSet<MediaFile> MediaFiles => Set<MediaFile>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -218,6 +219,13 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.Property(x => x.Status).HasMaxLength(16);
             e.Property(x => x.ResolutionNote).HasMaxLength(FalsePositiveReport.NoteMaxLength);
             e.Property(x => x.PolicyChange).HasMaxLength(300);
+        });
+        builder.Entity<MediaFile>(e =>
+        {
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(MediaFile.NameMaxLength);
+            e.Property(x => x.ContentType).HasMaxLength(32);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<SigningKey>(e =>
         {

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gazouille.Tests;
 
 public sealed class AccountsApiTests : IAsyncLifetime
 {
     // The smallest valid PNG: one transparent pixel.
-    private static readonly byte[] TinyPng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+    internal static readonly byte[] TinyPng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
     private GazouilleFactory _f = null!;
     private HttpClient _alice = null!;
@@ -128,6 +130,38 @@ public sealed class AccountsApiTests : IAsyncLifetime
         var served = await _f.Client().GetAsync(url.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(TinyPng, await served.Content.ReadAsByteArrayAsync());
+        Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", served.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("immutable", served.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replaced_avatar_is_gone_and_a_refused_edit_stores_no_picture()
+    {
+        var first = new Uri((await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", Avatar(TinyPng, "image/png", "one.png"))).OkJsonAsync()).Str("avatar"));
+        var second = new Uri((await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", Avatar(TinyPng, "image/png", "two.png"))).OkJsonAsync()).Str("avatar"));
+        Assert.NotEqual(first, second);
+        Assert.Equal(HttpStatusCode.NotFound, (await _f.Client().GetAsync(first.PathAndQuery)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _f.Client().GetAsync(second.PathAndQuery)).StatusCode);
+
+        // A display name that is refused takes the picture sent with it down too: nothing is half-saved.
+        var stored = await _f.WithScopeAsync(sp => sp.GetRequiredService<Gazouille.Data.GazouilleDb>().MediaFiles.CountAsync());
+        var refused = Avatar(TinyPng, "image/png", "three.png");
+        refused.Add(new StringContent("Ev\u202Eil"), "display_name");
+        await (await _alice.PatchAsync("/api/v1/accounts/update_credentials", refused)).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(stored, await _f.WithScopeAsync(sp => sp.GetRequiredService<Gazouille.Data.GazouilleDb>().MediaFiles.CountAsync()));
+        Assert.Equal(second.ToString(), (await _alice.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("avatar"));
+    }
+
+    [Theory]
+    [InlineData("/media/avatars/..%2F..%2Fgazouille.db")]
+    [InlineData("/media/avatars/%2E%2E")]
+    [InlineData("/media/avatars/nothing-here.png")]
+    [InlineData("/media/gazouille.db")]
+    public async Task Media_paths_outside_the_stored_pictures_are_not_found(string path)
+    {
+        var response = await _f.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -109,6 +110,30 @@ public sealed class SeveralNodesTests : IAsyncLifetime
         var revoked = await _a.Client().PostAsync("/oauth/revoke", ApiAssert.Form(("token", accessToken), ("client_id", clientId), ("client_secret", secret)));
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         await (await _b.Client(accessToken).GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_picture_uploaded_on_one_node_is_served_by_the_other_and_a_replaced_one_by_neither()
+    {
+        var token = await _a.TokenAsync(await _a.WithScopeAsync(sp => sp.GetRequiredService<Gazouille.Data.GazouilleDb>().Users.Where(u => u.UserName == "alice").Select(u => u.Id).SingleAsync()));
+        static MultipartFormDataContent Avatar()
+        {
+            var file = new ByteArrayContent(AccountsApiTests.TinyPng);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            return new MultipartFormDataContent { { file, "avatar", "me.png" } };
+        }
+        var first = new Uri((await (await _a.Client(token).PatchAsync("/api/v1/accounts/update_credentials", Avatar())).OkJsonAsync()).Str("avatar"));
+        var onB = await _b.Client().GetAsync(first.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, onB.StatusCode);
+        Assert.Equal(AccountsApiTests.TinyPng, await onB.Content.ReadAsByteArrayAsync());
+        // Served from the database: no node wrote it to a disk of its own.
+        var media = _a.Services.GetRequiredService<Gazouille.Hosting.DataLocation>().MediaDirectory;
+        Assert.Empty(Directory.Exists(media) ? Directory.GetFiles(media, "*", SearchOption.AllDirectories) : []);
+
+        var second = new Uri((await (await _b.Client(token).PatchAsync("/api/v1/accounts/update_credentials", Avatar())).OkJsonAsync()).Str("avatar"));
+        Assert.Equal(HttpStatusCode.OK, (await _a.Client().GetAsync(second.PathAndQuery)).StatusCode);
+        foreach (var node in new[] { _a, _b })
+            Assert.Equal(HttpStatusCode.NotFound, (await node.Client().GetAsync(first.PathAndQuery)).StatusCode);
     }
 
     [Fact]

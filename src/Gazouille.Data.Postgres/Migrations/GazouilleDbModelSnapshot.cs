@@ -533,6 +533,34 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.ToTable("LeakReviews");
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.MediaFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("MediaFiles");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -1421,6 +1449,15 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.HasOne("Gazouille.Data.Entities.Status", null)
                         .WithOne()
                         .HasForeignKey("Gazouille.Data.Entities.LeakReview", "StatusId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.MediaFile", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

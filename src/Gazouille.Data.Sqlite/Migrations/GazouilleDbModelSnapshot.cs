@@ -528,6 +528,34 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.ToTable("LeakReviews");
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.MediaFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("MediaFiles");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -1408,6 +1436,15 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.HasOne("Gazouille.Data.Entities.Status", null)
                         .WithOne()
                         .HasForeignKey("Gazouille.Data.Entities.LeakReview", "StatusId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.MediaFile", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -18,7 +18,6 @@ using Gazouille.Features.Timelines;
 using Gazouille.Features.Trust;
 using Gazouille.Features.Web;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
 namespace Gazouille.Hosting;
@@ -153,13 +152,6 @@ public static class GazouilleApp
             else if (http.Response.ContentLength is null && string.IsNullOrEmpty(http.Response.ContentType))
                 await WebErrorPage.WriteAsync(http);
         });
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            FileProvider = new PhysicalFileProvider(data.MediaDirectory),
-            RequestPath = "/media",
-            ServeUnknownFileTypes = false,
-            OnPrepareResponse = ctx => ctx.Context.Response.Headers["X-Content-Type-Options"] = "nosniff",
-        });
         app.UseGazouilleWebAssets();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseStreamingTokens();
@@ -173,6 +165,7 @@ public static class GazouilleApp
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json").AddDocument("gazouille"));
         app.MapGet("/avatars/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
+        app.MapMedia();
         app.MapGet("/headers/missing.png", () => Results.Bytes(DefaultImages.Avatar, "image/png")).ExcludeFromDescription();
 
         app.MapSignInPages();

@@ -42,6 +42,6 @@ public sealed class ProfileEditor(GazouilleDb db, AvatarStore avatars, LeakGate 
             me.AvatarFile = await avatars.SaveAsync(me.Id, avatar, ct);
         }
         await db.SaveChangesAsync(ct);
-        if (oldAvatar is not null) avatars.Delete(oldAvatar);
+        if (oldAvatar is not null) await avatars.DeleteAsync(oldAvatar, ct);
     }
 }

@@ -85,7 +85,9 @@ public sealed class DemoSeeder(
     {
         var png = AvatarGenerator.Identicon(username);
         using var stream = new MemoryStream(png);
-        return await avatars.SaveAsync(accountId, new FormFile(stream, 0, png.Length, "avatar", $"{username}.png"), ct);
+        var name = await avatars.SaveAsync(accountId, new FormFile(stream, 0, png.Length, "avatar", $"{username}.png"), ct);
+        await db.SaveChangesAsync(ct);
+        return name;
     }
 
     /// <summary>
