@@ -30,6 +30,14 @@ if ! command -v redis-server >/dev/null && [ ! -x /usr/bin/redis-server ]; then
   # Debian starts a system-wide service on 6379; the tests use their own on a free port, so it is not needed.
 fi
 
+# ReverseProxyTests runs the nginx example of docs/examples/nginx.conf in front of two nodes.
+if [ ! -x /usr/sbin/nginx ]; then
+  echo "Installing Debian's nginx-light for the reverse proxy test"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; } >"$log" 2>&1 || tail -20 "$log"
+  # Debian may start a system-wide nginx on port 80; the test runs its own on a free port.
+fi
+
 # PostgreSQL: the second run below, and in both runs FaultTests (a private cluster it stops and starts).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "Installing Debian's postgresql for the PostgreSQL run"
