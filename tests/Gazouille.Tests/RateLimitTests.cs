@@ -31,6 +31,46 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task With_Redis_an_account_gets_its_limit_once_across_nodes_and_keeps_a_limit_when_Redis_stops()
+    {
+        var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?> { ["Gazouille:Redis"] = redis.Address, ["Gazouille:RateLimits:PerAccount:Limit"] = "4" };
+        await using var a = await GazouilleFactory.StartAsync(settings);
+        await using var b = await GazouilleFactory.StartAsync(settings, data: a.Data);
+        try
+        {
+            var token = await a.TokenAsync(await a.CreateUserAsync("alice"));
+            var before = DateTimeOffset.UtcNow;
+            // Four requests spread over two nodes spend one window of four.
+            foreach (var (node, left) in new[] { (a, 3), (b, 2), (a, 1), (b, 0) })
+            {
+                var ok = await node.Client(token).GetAsync("/api/v1/accounts/verify_credentials");
+                Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+                Assert.Equal(4, Header(ok, "X-RateLimit-Limit"));
+                Assert.Equal(left, Header(ok, "X-RateLimit-Remaining"));
+                var reset = DateTimeOffset.Parse(ok.Headers.GetValues("X-RateLimit-Reset").Single(), CultureInfo.InvariantCulture);
+                Assert.InRange(reset, before.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(2));
+            }
+            foreach (var node in new[] { a, b })
+            {
+                var refused = await node.Client(token).GetAsync("/api/v1/timelines/home");
+                Assert.Equal("Too many requests", await refused.ErrorAsync(HttpStatusCode.TooManyRequests));
+                Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 200, 301);
+            }
+
+            // Redis gone: each node counts in its own memory again; nothing fails, and the limit still holds.
+            await redis.DisposeAsync();
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 5; i++) statuses.Add((await a.Client(token).GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+            Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 4), HttpStatusCode.TooManyRequests], statuses);
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_account_gets_the_mastodon_headers_then_429_with_retry_after_when_its_window_is_spent()
     {
         await using var f = await StartAsync(("PerAccount:Limit", "3"));

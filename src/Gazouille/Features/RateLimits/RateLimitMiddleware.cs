@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Gazouille.Features.Streaming;
 using Gazouille.Hosting;
 using Microsoft.Extensions.Options;
+using RedisRateLimiting;
 
 namespace Gazouille.Features.RateLimits;
 
@@ -31,15 +33,15 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiters limit
         {
             // Sign-in and sign-up are anonymous by nature: they count per address; the rest per account.
             var key = strict.Bucket is RateLimitBucket.SignIn or RateLimitBucket.SignUp ? "ip:" + ip : who;
-            using var lease = limiters.Acquire(strict.Bucket.ToString(), key);
-            if (!await AdmitAsync(http, lease)) return;
-            shown = State(lease);
+            var admission = await limiters.AcquireAsync(strict.Bucket.ToString(), key, http.RequestAborted);
+            if (!await AdmitAsync(http, admission)) return;
+            shown = admission.State;
         }
         if (ApiErrorMiddleware.IsApi(http.Request))
         {
-            using var lease = limiters.Acquire(!viewer.IsSignedIn ? "PerIp" : "PerAccount", who);
-            if (!await AdmitAsync(http, lease)) return;
-            if (shown is null || State(lease).Remaining < shown.Remaining) shown = State(lease);
+            var admission = await limiters.AcquireAsync(!viewer.IsSignedIn ? "PerIp" : "PerAccount", who, http.RequestAborted);
+            if (!await AdmitAsync(http, admission)) return;
+            if (shown is null || admission.State.Remaining < shown.Remaining) shown = admission.State;
         }
         if (shown is not null) WriteHeaders(http.Response, shown);
         await next(http);
@@ -49,9 +51,6 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiters limit
         !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
         && (strict.Handler is null || string.Equals(request.Query["handler"], strict.Handler, StringComparison.OrdinalIgnoreCase));
 
-    private static WindowState State(RateLimitLease lease) =>
-        lease.TryGetMetadata(WindowLimiter.State, out var state) && state is not null ? state : new WindowState(0, 0, TimeSpan.Zero);
-
     private void WriteHeaders(HttpResponse response, WindowState state)
     {
         response.Headers["X-RateLimit-Limit"] = state.Limit.ToString(CultureInfo.InvariantCulture);
@@ -59,10 +58,10 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiters limit
         response.Headers["X-RateLimit-Reset"] = (clock.GetUtcNow() + state.ResetsIn).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
     }
 
-    private async Task<bool> AdmitAsync(HttpContext http, RateLimitLease lease)
+    private async Task<bool> AdmitAsync(HttpContext http, Admission admission)
     {
-        if (lease.IsAcquired) return true;
-        var state = State(lease);
+        if (admission.Acquired) return true;
+        var state = admission.State;
         WriteHeaders(http.Response, state);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(state.ResetsIn.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -74,13 +73,26 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiters limit
     }
 }
 
-/// <summary>One partitioned limiter per bucket, keyed by account or address, built once from the settings.</summary>
+/// <summary>
+/// One partitioned limiter per bucket, keyed by account or address, built once from the settings. With Redis
+/// (Gazouille:Redis, several nodes) the windows are counted in Redis (RedisRateLimiting's fixed window, one Lua script
+/// per request), so a caller gets its limit once across all nodes, not once per node; while Redis cannot be reached
+/// each node counts in its own memory again, so requests are still limited and never fail because of it.
+/// </summary>
 public sealed class RateLimiters : IDisposable
 {
     private readonly Dictionary<string, PartitionedRateLimiter<string>> _buckets = [];
+    private readonly Dictionary<string, PartitionedRateLimiter<string>> _shared = [];
+    private readonly Dictionary<string, int> _limits = [];
+    private readonly RedisConnection _redis;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<RateLimiters> _log;
+    private long _lastFallbackLog;
+    private static readonly TimeSpan SharedTimeout = TimeSpan.FromMilliseconds(500);
 
-    public RateLimiters(IOptions<GazouilleSettings> options)
+    public RateLimiters(IOptions<GazouilleSettings> options, RedisConnection redis, TimeProvider clock, ILogger<RateLimiters> log)
     {
+        (_redis, _clock, _log) = (redis, clock, log);
         var s = options.Value.RateLimits;
         Enabled = s.Enabled;
         Add("PerAccount", s.PerAccount);
@@ -93,18 +105,67 @@ public sealed class RateLimiters : IDisposable
 
     public bool Enabled { get; }
 
+    /// <summary>Whether the windows are counted in Redis (shared by the nodes) when it answers.</summary>
+    public bool Shared => _redis.Configured;
+
     private void Add(string name, RateLimitRule rule)
     {
         if (rule.Limit < 1 || rule.WindowSeconds <= 0 || double.IsNaN(rule.WindowSeconds))
             throw new InvalidOperationException($"Gazouille:RateLimits:{name} needs a Limit of at least 1 and a WindowSeconds above 0; fix appsettings.json or the Gazouille__RateLimits__{name}__… variables.");
         var window = rule.Window;
+        _limits[name] = rule.Limit;
         _buckets[name] = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, _ => new WindowLimiter(rule.Limit, window)));
+        if (!_redis.Configured) return;
+        // Redis counts whole seconds; a window under a second would be no window at all.
+        var shared = new RedisFixedWindowRateLimiterOptions
+        {
+            PermitLimit = rule.Limit,
+            Window = window < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : window,
+            ConnectionMultiplexerFactory = () => _redis.Multiplexer!,
+        };
+        _shared[name] = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, k => new RedisFixedWindowRateLimiter<string>(k, shared)));
     }
 
-    internal RateLimitLease Acquire(string bucket, string key) => _buckets[bucket].AttemptAcquire(key);
+    internal async ValueTask<Admission> AcquireAsync(string bucket, string key, CancellationToken ct)
+    {
+        if (_shared.TryGetValue(bucket, out var shared) && _redis.Multiplexer is { IsConnected: true })
+        {
+            try
+            {
+                // A Redis that hangs instead of refusing must not hold every request for the client's 5 s timeout.
+                using var lease = await shared.AcquireAsync($"gazouille:{bucket}:{key}", 1, ct).AsTask().WaitAsync(SharedTimeout, ct);
+                return new Admission(lease.IsAcquired, SharedState(lease, _limits[bucket]));
+            }
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                // Once a minute at most: a Redis outage must not flood the log.
+                var now = Environment.TickCount64;
+                if (now - Interlocked.Read(ref _lastFallbackLog) > 60_000)
+                {
+                    Interlocked.Exchange(ref _lastFallbackLog, now);
+                    _log.LogWarning("Rate limits are counted per node while Redis does not answer: {Reason}", e.Message);
+                }
+            }
+        }
+        using var local = _buckets[bucket].AttemptAcquire(key);
+        return new Admission(local.IsAcquired,
+            local.TryGetMetadata(WindowLimiter.State, out var state) && state is not null ? state : new WindowState(_limits[bucket], 0, TimeSpan.Zero));
+    }
+
+    private WindowState SharedState(RateLimitLease lease, int limit)
+    {
+        var remaining = lease.TryGetMetadata(RateLimitMetadataName.Remaining.Name, out var r) && r is long left ? (int)Math.Clamp(left, 0, limit) : 0;
+        var resetsIn = lease.TryGetMetadata(RateLimitMetadataName.Reset.Name, out var x) && x is long expiresAt
+            ? DateTimeOffset.FromUnixTimeSeconds(expiresAt) - _clock.GetUtcNow()
+            : TimeSpan.Zero;
+        return new WindowState(limit, remaining, resetsIn < TimeSpan.Zero ? TimeSpan.Zero : resetsIn);
+    }
 
     public void Dispose()
     {
-        foreach (var limiter in _buckets.Values) limiter.Dispose();
+        foreach (var limiter in _buckets.Values.Concat(_shared.Values)) limiter.Dispose();
     }
 }
+
+/// <summary>Whether a request may go on, and the window it counted in (for the X-RateLimit headers).</summary>
+internal readonly record struct Admission(bool Acquired, WindowState State);
