@@ -109,12 +109,12 @@ public sealed class TermMatcher
 
         var bits = BloomBits(prefixes.Count);
         _bloom = new ulong[(1 << bits) / 64];
-        _bloomShift = 64 - bits;
+        _bloomShift = 64 - (bits - 6);
         foreach (var (packed, lengths) in prefixes)
         {
             _prefixLengths[packed] = [.. lengths];
-            var h = Hash(packed);
-            _bloom[h >> 6] |= 1UL << (int)h;
+            var (word, mask) = PrefixBits(packed);
+            _bloom[word] |= mask;
         }
     }
 
@@ -239,8 +239,8 @@ public sealed class TermMatcher
         if (pos + PrefixLength <= text.Length)
         {
             var packed = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), pos)));
-            var h = Hash(packed);
-            if ((_bloom[h >> 6] & (1UL << (int)h)) != 0 && _prefixLengths.TryGetValue(packed, out var lengths))
+            var (word, mask) = PrefixBits(packed);
+            if ((_bloom[word] & mask) == mask && _prefixLengths.TryGetValue(packed, out var lengths))
             {
                 MatchLongAt(text, pos, packed, lengths, hits);
             }
@@ -302,6 +302,15 @@ public sealed class TermMatcher
     private ulong TailHash(ulong head, ulong tail, int length) =>
         ((head ^ BitOperations.RotateLeft(tail, 29) ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> _tailShift;
 
+    /// <summary>
+    /// A blocked Bloom filter: the top bits of one multiplicative hash choose a 64-bit word, the next two groups of six
+    /// bits two bits in it (one memory access per test, about 2% false positives at 16 bits per prefix).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong Hash(ulong packed) => (packed * 0x9E3779B97F4A7C15UL) >> _bloomShift;
+    private (ulong Word, ulong Mask) PrefixBits(ulong packed)
+    {
+        var h = packed * 0x9E3779B97F4A7C15UL;
+        var below = h << (64 - _bloomShift);
+        return (h >> _bloomShift, (1UL << (int)(below >> 58)) | (1UL << (int)(below >> 52)));
+    }
 }
