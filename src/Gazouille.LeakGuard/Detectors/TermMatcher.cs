@@ -41,6 +41,11 @@ public sealed class TermMatcher
     private readonly ulong[] _tailBloom;
     private readonly int _tailShift;
 
+    // Keys of 8 chars or more, by their first 8 chars: one test rules out every long length under a common prefix
+    // ("quatorze" against the 19 lengths of "quat…" keys) before their tails are looked at one by one.
+    private const int LongKey = 2 * PrefixLength;
+    private readonly ulong[] _eightBloom;
+
     // Keys shorter than PrefixLength: their distinct lengths, longest first, and a bit per possible first char.
     private readonly int[] _shortLengths;
     private readonly ulong[] _shortFirst;
@@ -85,6 +90,7 @@ public sealed class TermMatcher
         var tailBits = BloomBits(byKey.Count);
         _tailBloom = new ulong[(1 << tailBits) / 64];
         _tailShift = 64 - tailBits;
+        _eightBloom = new ulong[(1 << tailBits) / 64];
         foreach (var key in byKey.Keys)
         {
             if (key.Length < PrefixLength)
@@ -97,6 +103,11 @@ public sealed class TermMatcher
             var packed = Pack(key);
             var t = TailHash(packed, Pack(key.AsSpan(key.Length - PrefixLength)), key.Length);
             _tailBloom[t >> 6] |= 1UL << (int)t;
+            if (key.Length >= LongKey)
+            {
+                var e = TailHash(packed, Pack(key.AsSpan(PrefixLength)), 0);
+                _eightBloom[e >> 6] |= 1UL << (int)e;
+            }
             if (!prefixes.TryGetValue(packed, out var lengths))
             {
                 prefixes[packed] = lengths = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
@@ -255,12 +266,30 @@ public sealed class TermMatcher
     private void MatchLongAt(ReadOnlySpan<char> text, int pos, ulong packed, int[] lengths, List<TermHit> hits)
     {
         ref var first = ref MemoryMarshal.GetReference(text);
+        var longChecked = false;
+        var longPossible = false;
         foreach (var length in lengths)
         {
             var end = pos + length;
             if (end > text.Length || (end < text.Length && char.IsLetterOrDigit(text[end]) && char.IsLetterOrDigit(text[end - 1])))
             {
                 continue;
+            }
+
+            if (length >= LongKey)
+            {
+                if (!longChecked)
+                {
+                    longChecked = true;
+                    var next = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, pos + PrefixLength)));
+                    var e = TailHash(packed, next, 0);
+                    longPossible = (_eightBloom[e >> 6] & (1UL << (int)e)) != 0;
+                }
+
+                if (!longPossible)
+                {
+                    continue;
+                }
             }
 
             var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, end - PrefixLength)));
