@@ -38,6 +38,73 @@ internal static class BenchData
         return [.. terms];
     }
 
+    private static readonly string[] FirstNames =
+    [
+        "Marie", "Jean", "Pierre", "Sophie", "Nathalie", "Isabelle", "Philippe", "Camille", "Nicolas", "Julien", "Claire",
+        "Thomas", "Laurent", "Céline", "Stéphane", "Aurélie", "Olivier", "Émilie", "Sébastien", "Hélène", "François",
+        "Valérie", "Christophe", "Sandrine", "Mathieu", "Élodie", "Antoine", "Caroline", "Guillaume", "Amandine",
+        "John", "Mary", "Robert", "Patricia", "Michael", "Jennifer", "William", "Linda", "David", "Elizabeth", "James",
+        "Susan", "Richard", "Jessica", "Joseph", "Sarah", "Charles", "Karen", "Daniel", "Nancy", "Matthew", "Lisa",
+        "Anthony", "Betty", "Mark", "Sandra", "Steven", "Ashley", "Andrew", "Kimberly",
+    ];
+
+    private static readonly string[] Surnames =
+    [
+        "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
+        "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard",
+        "André", "Lefèvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier",
+        "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu",
+        "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin", "Smith", "Johnson", "Williams",
+        "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Moore", "Jackson", "White", "Harris",
+        "Clark", "Lewis", "Walker", "Hall", "Allen", "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams",
+        "Nelson", "Hill", "Campbell", "Mitchell",
+    ];
+
+    private static readonly string[] CompanyWords =
+    [
+        "Conseil", "Industries", "Logistique", "Assurances", "Bank", "Capital", "Systems", "Technologies", "Pharma",
+        "Énergie", "Transports", "Holding", "Solutions", "Consulting", "Partners", "Group", "Groupe", "Immobilier",
+        "Distribution", "Aéro", "Médical", "Labs", "Software", "Retail", "Foods", "Chimie", "Automobiles", "Telecom",
+    ];
+
+    private static readonly string[] ProjectWords =
+    [
+        "Andromède", "Orion", "Pégase", "Phénix", "Hélios", "Artémis", "Athéna", "Cassiopée", "Sirius", "Véga",
+        "Altaïr", "Polaris", "Zéphyr", "Borée", "Mistral", "Sirocco", "Tramontane", "Aquilon", "Éole", "Triton",
+        "Kraken", "Chimère", "Hydre", "Griffon", "Licorne", "Dragon", "Basilic", "Salamandre", "Sphinx", "Minotaure",
+        "Colibri", "Albatros", "Condor", "Faucon", "Épervier", "Héron", "Ibis", "Martinet", "Pélican", "Toucan",
+        "Saphir", "Rubis", "Émeraude", "Topaze", "Onyx", "Jade", "Opale", "Grenat", "Quartz", "Obsidienne",
+    ];
+
+    /// <summary>
+    /// A realistic dictionary: people (first name + surname), companies (surname + activity, "Groupe X") and code-named
+    /// projects ("Projet Orion", "Orion 3"), deterministic, beside the adversarial syllable list of <see cref="Terms"/>.
+    /// </summary>
+    public static List<string> RealisticTerms(int count, int seed = 42)
+    {
+        var random = new Random(seed);
+        var terms = new HashSet<string>();
+        while (terms.Count < count)
+        {
+            var term = random.Next(3) switch
+            {
+                0 => $"{FirstNames[random.Next(FirstNames.Length)]} {Surnames[random.Next(Surnames.Length)]}",
+                1 => random.Next(4) == 0
+                    ? $"{Surnames[random.Next(Surnames.Length)]}-{Surnames[random.Next(Surnames.Length)]}"
+                    : $"{Surnames[random.Next(Surnames.Length)]} {CompanyWords[random.Next(CompanyWords.Length)]}",
+                _ => random.Next(3) switch
+                {
+                    0 => $"Projet {ProjectWords[random.Next(ProjectWords.Length)]} {random.Next(1, 40)}",
+                    1 => $"{ProjectWords[random.Next(ProjectWords.Length)]} {random.Next(1, 40)}",
+                    _ => $"{ProjectWords[random.Next(ProjectWords.Length)]} {ProjectWords[random.Next(ProjectWords.Length)]}",
+                },
+            };
+            terms.Add(term);
+        }
+
+        return [.. terms];
+    }
+
     public static string PolicyJson(int terms)
     {
         var all = Terms(terms);

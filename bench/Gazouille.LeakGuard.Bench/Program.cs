@@ -9,7 +9,8 @@ using Gazouille.LeakGuard.Evaluation;
 // load-policy            measures loading a 100k-term policy (time and memory)
 // latency                per-call median and p99 of the whole pipeline
 // snapshot out.txt      every candidate and verdict over the corpora, to diff before/after a change
-// stages                 time and allocation of each pipeline stage (best batch)
+// stages                 time and allocation of each pipeline stage (best batch), then the dictionary stage
+// dictionary             the dictionary stage alone: 10k terms over 1 MB (synthetic and realistic term lists)
 // anything else          runs BenchmarkDotNet (e.g. --filter * --job short)
 switch (args.FirstOrDefault())
 {
@@ -32,6 +33,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "stages":
         StageProfile.Run();
+        return 0;
+    case "dictionary":
+        StageProfile.Dictionary();
         return 0;
     case "load-policy":
         PolicyLoadMeasure.Run();

@@ -15,6 +15,13 @@ public sealed class LeakGuardEngine
     private readonly TermMatcher _dictionaries;
     private readonly TermMatcher _exceptions;
 
+    // A way out depends only on (rule, decision, audience) and the engine's immutable decision table: built once per
+    // cell, then shared by every finding (LocalizedText is immutable). Filled lazily; a race only builds a cell twice.
+    private static readonly int RuleCount = Enum.GetValues<LeakRule>().Length;
+    private static readonly int DecisionCount = Enum.GetValues<LeakDecision>().Length;
+    private static readonly int AudienceCount = Enum.GetValues<LeakAudience>().Length;
+    private readonly LocalizedText?[] _wayOuts = new LocalizedText?[RuleCount * DecisionCount * AudienceCount];
+
     public LeakGuardEngine(LeakPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -58,11 +65,22 @@ public sealed class LeakGuardEngine
             keep *= 1 - (c.Confidence * rule.Weight());
             var span = text[c.Start..c.End];
             findings.Add(new LeakFinding(c.Type, c.Start, c.End, span, Math.Round(c.Confidence, 3), rule, d,
-                Explainer.Reason(c.Type, c.Note, span), Explainer.WayOut(rule, d, audience, Policy.Decisions)));
+                Explainer.Reason(c.Type, c.Note, span), WayOut(rule, d, audience)));
         }
 
         findings.Sort((a, b) => a.Start.CompareTo(b.Start));
         return new LeakVerdict(decision, Math.Round(1 - keep, 3), findings, audience);
+    }
+
+    private LocalizedText WayOut(LeakRule rule, LeakDecision decision, LeakAudience audience)
+    {
+        var cell = (((int)rule * DecisionCount) + (int)decision) * AudienceCount + (int)audience;
+        if ((uint)cell >= (uint)_wayOuts.Length)
+        {
+            return Explainer.WayOut(rule, decision, audience, Policy.Decisions);
+        }
+
+        return _wayOuts[cell] ??= Explainer.WayOut(rule, decision, audience, Policy.Decisions);
     }
 
     /// <summary>Every candidate the detectors produced, before thresholds and combination (for evaluation and tuning).</summary>

@@ -19,13 +19,19 @@ internal static class Combiner
         FindingTypes.Email, FindingTypes.Phone, FindingTypes.InternalHost, FindingTypes.Ip, FindingTypes.Money, FindingTypes.Headcount,
     ];
 
+    // Plain loops rather than LINQ and lambdas in this file: it runs on every post, and each capturing lambda allocates.
     public static List<(Candidate Candidate, LeakRule Rule)> Combine(ScanContext ctx, string? channelClient)
     {
-        var kept = Resolve(ctx.Candidates.Where(c => c.Confidence >= ctx.Policy.MinConfidence).ToList());
-        bool Near(Candidate a, Candidate b) => Math.Abs(a.Start - b.Start) <= ComboWindow;
-        bool IsBusinessName(Candidate c) => c.Type is FindingTypes.Client or FindingTypes.Project;
-        bool IsBusinessDetail(Candidate c) => c.Type is FindingTypes.Negative or FindingTypes.Headcount or FindingTypes.Money;
+        var strong = new List<Candidate>(ctx.Candidates.Count);
+        foreach (var c in ctx.Candidates)
+        {
+            if (c.Confidence >= ctx.Policy.MinConfidence)
+            {
+                strong.Add(c);
+            }
+        }
 
+        var kept = Resolve(strong);
         var result = new List<(Candidate, LeakRule)>(kept.Count);
         foreach (var c in kept)
         {
@@ -35,14 +41,14 @@ internal static class Combiner
                 FindingTypes.Nir or FindingTypes.Iban or FindingTypes.Card => LeakRule.PersonalData,
                 FindingTypes.Email or FindingTypes.Phone => LeakRule.PersonalContact,
                 FindingTypes.ConfidentialMarker => LeakRule.ConfidentialMarker,
-                FindingTypes.InternalOnlyMarker => kept.Exists(o => IsBusinessName(o) || o.Type is FindingTypes.Money or FindingTypes.Headcount)
+                FindingTypes.InternalOnlyMarker => AnyBusinessNameOrAmount(kept)
                     ? LeakRule.InternalOnlyWithBusiness : LeakRule.InternalOnly,
-                FindingTypes.Client or FindingTypes.Project => kept.Exists(o => IsBusinessDetail(o) && Near(c, o))
+                FindingTypes.Client or FindingTypes.Project => AnyNear(kept, c, businessDetail: true)
                     ? LeakRule.BusinessSevere
                     : IsOwnChannel(c, channelClient) ? LeakRule.ClientInOwnChannel : LeakRule.ClientOrProject,
-                FindingTypes.Money or FindingTypes.Headcount => kept.Exists(o => IsBusinessName(o) && Near(c, o))
+                FindingTypes.Money or FindingTypes.Headcount => AnyNear(kept, c, businessDetail: false)
                     ? LeakRule.BusinessSevere : LeakRule.MoneyOrHeadcount,
-                FindingTypes.Negative => kept.Exists(o => IsBusinessName(o) && Near(c, o)) ? LeakRule.BusinessSevere : LeakRule.Informational,
+                FindingTypes.Negative => AnyNear(kept, c, businessDetail: false) ? LeakRule.BusinessSevere : LeakRule.Informational,
                 FindingTypes.Person => PersonRule(ctx, c),
                 FindingTypes.InternalHost => LeakRule.InternalHost,
                 FindingTypes.Ip => LeakRule.Ip,
@@ -58,6 +64,37 @@ internal static class Combiner
         }
 
         return result;
+    }
+
+    private static bool IsBusinessName(Candidate c) => c.Type is FindingTypes.Client or FindingTypes.Project;
+
+    private static bool IsBusinessDetail(Candidate c) => c.Type is FindingTypes.Negative or FindingTypes.Headcount or FindingTypes.Money;
+
+    private static bool AnyBusinessNameOrAmount(List<Candidate> kept)
+    {
+        foreach (var o in kept)
+        {
+            if (IsBusinessName(o) || o.Type is FindingTypes.Money or FindingTypes.Headcount)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A business detail (or, when <paramref name="businessDetail"/> is false, a business name) near <paramref name="c"/>.</summary>
+    private static bool AnyNear(List<Candidate> kept, Candidate c, bool businessDetail)
+    {
+        foreach (var o in kept)
+        {
+            if ((businessDetail ? IsBusinessDetail(o) : IsBusinessName(o)) && Math.Abs(c.Start - o.Start) <= ComboWindow)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static LeakRule PersonRule(ScanContext ctx, Candidate person)
@@ -89,18 +126,37 @@ internal static class Combiner
         foreach (var c in candidates)
         {
             var rank = Array.IndexOf(Priority, c.Type);
-            var dominated = kept.Exists(k =>
-                k.Overlaps(c) && (k.Type == c.Type
+            var dominated = false;
+            foreach (var k in kept)
+            {
+                if (k.Overlaps(c) && (k.Type == c.Type
                     ? k.End - k.Start >= c.End - c.Start
-                    : rank >= 0 && Array.IndexOf(Priority, k.Type) is var kr and >= 0 && kr <= rank));
+                    : rank >= 0 && Array.IndexOf(Priority, k.Type) is var kr and >= 0 && kr <= rank))
+                {
+                    dominated = true;
+                    break;
+                }
+            }
+
             if (dominated)
             {
                 continue;
             }
 
-            // A longer or more specific finding that arrives later replaces what it covers.
-            kept.RemoveAll(k => k.Overlaps(c) && ((k.Type == c.Type && c.End - c.Start > k.End - k.Start)
-                || (rank >= 0 && Array.IndexOf(Priority, k.Type) > rank)));
+            // A longer or more specific finding that arrives later replaces what it covers (in place, order kept).
+            var write = 0;
+            for (var read = 0; read < kept.Count; read++)
+            {
+                var k = kept[read];
+                var replaced = k.Overlaps(c) && ((k.Type == c.Type && c.End - c.Start > k.End - k.Start)
+                    || (rank >= 0 && Array.IndexOf(Priority, k.Type) > rank));
+                if (!replaced)
+                {
+                    kept[write++] = k;
+                }
+            }
+
+            kept.RemoveRange(write, kept.Count - write);
             kept.Add(c);
         }
 

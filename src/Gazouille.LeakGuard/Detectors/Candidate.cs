@@ -65,10 +65,30 @@ public sealed class ScanContext
     }
 
     /// <summary>True when a lexicon word of <paramref name="category"/> lies within <paramref name="window"/> chars of the span.</summary>
-    public bool HasNearby(string category, int start, int end, int window = 60) =>
-        Lexicon.Exists(h => h.Entry.Category == category && h.End >= start - window && h.Start <= end + window
-            && !(h.Start >= start && h.End <= end));
+    /// <remarks>A plain loop: called for most findings of every post, a capturing lambda would allocate each time.</remarks>
+    public bool HasNearby(string category, int start, int end, int window = 60)
+    {
+        foreach (var h in Lexicon)
+        {
+            if (h.Entry.Category == category && h.End >= start - window && h.Start <= end + window && !(h.Start >= start && h.End <= end))
+            {
+                return true;
+            }
+        }
 
-    public bool HasNearbyBefore(string category, int start, int window) =>
-        Lexicon.Exists(h => h.Entry.Category == category && h.End <= start && h.End >= start - window);
+        return false;
+    }
+
+    public bool HasNearbyBefore(string category, int start, int window)
+    {
+        foreach (var h in Lexicon)
+        {
+            if (h.Entry.Category == category && h.End <= start && h.End >= start - window)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
 
@@ -36,14 +37,52 @@ internal static partial class ContactDetector
         var text = ctx.Original;
         if (text.Contains('@', StringComparison.Ordinal))
         {
-            foreach (var m in Email().EnumerateMatches(text))
+            // Every address holds exactly one "@", starts where the run of local-part chars before it starts (the
+            // lookbehind rejects any later start) at most 64 chars before it, and ends inside the run of domain chars
+            // after it (the lookahead reads one char more): the pattern runs only on those runs, where it finds
+            // exactly the matches of a whole-text scan (see RegexWindows), instead of trying every letter of the post.
+            var span = text.AsSpan();
+            var windows = new RegexWindows(stackalloc (int, int)[4], span.Length);
+            try
             {
-                ClassifyEmail(ctx, text.Substring(m.Index, m.Length), m.Index);
+                for (var at = span.IndexOf('@'); at >= 0; at = span[(at + 1)..].IndexOf('@') is var next and >= 0 ? at + 1 + next : -1)
+                {
+                    var start = at;
+                    while (start > 0 && at - start <= 64 && IsLocalPartChar(span[start - 1]))
+                    {
+                        start--;
+                    }
+
+                    var end = at + 1;
+                    while (end < span.Length && IsDomainChar(span[end]))
+                    {
+                        end++;
+                    }
+
+                    windows.Add(at, at + 1, at - start, Math.Min(span.Length, end + 1) - at - 1);
+                }
+
+                for (var w = 0; w < windows.Count; w++)
+                {
+                    var (windowStart, windowEnd) = windows[w];
+                    foreach (var m in Email().EnumerateMatches(span[..windowEnd], windowStart))
+                    {
+                        ClassifyEmail(ctx, text.Substring(m.Index, m.Length), m.Index);
+                    }
+                }
+            }
+            finally
+            {
+                windows.Dispose();
             }
         }
 
         DetectPhones(ctx);
     }
+
+    private static bool IsLocalPartChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-';
+
+    private static bool IsDomainChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-';
 
     private static void ClassifyEmail(ScanContext ctx, string address, int start)
     {
@@ -213,16 +252,16 @@ internal static partial class ContactDetector
 
     private static void AddPhones(ScanContext ctx, string window, int offset, string region)
     {
-        foreach (var match in Phones.FindNumbers(window, region, PhoneNumberUtil.Leniency.VALID, 200))
+        foreach (var (matchStart, matchLength, type) in FindNumbers(window, region))
         {
-            var start = offset + match.Start;
-            var end = offset + match.Start + match.Length;
+            var start = offset + matchStart;
+            var end = offset + matchStart + matchLength;
             if (OverlapsPhone(ctx, start, end))
             {
                 continue;
             }
 
-            var (confidence, note) = Phones.GetNumberType(match.Number) switch
+            var (confidence, note) = type switch
             {
                 PhoneNumberType.MOBILE => (0.85, "mobile"),
                 PhoneNumberType.FIXED_LINE_OR_MOBILE or PhoneNumberType.PERSONAL_NUMBER => (0.7, "personal"),
@@ -242,6 +281,42 @@ internal static partial class ContactDetector
 
             ctx.Add(FindingTypes.Phone, start, end, Math.Clamp(confidence, 0, 1), note);
         }
+    }
+
+    // What libphonenumber says about one window for one region depends on nothing else, and costs ≈ 10 µs per number:
+    // the answer is kept for windows seen recently (a post is checked again on every keystroke and again when it is
+    // published; the same signature comes back in many posts). Bounded: the cache is emptied when it fills up.
+    private const int MaxCachedWindows = 4096;
+
+    private const int MaxCachedWindowLength = 512;
+
+    private static readonly ConcurrentDictionary<(string Region, string Window), (int Start, int Length, PhoneNumberType Type)[]> PhoneCache = new();
+
+    private static (int Start, int Length, PhoneNumberType Type)[] FindNumbers(string window, string region)
+    {
+        if (window.Length <= MaxCachedWindowLength && PhoneCache.TryGetValue((region, window), out var cached))
+        {
+            return cached;
+        }
+
+        var found = new List<(int, int, PhoneNumberType)>(1);
+        foreach (var match in Phones.FindNumbers(window, region, PhoneNumberUtil.Leniency.VALID, 200))
+        {
+            found.Add((match.Start, match.Length, Phones.GetNumberType(match.Number)));
+        }
+
+        var result = found.ToArray();
+        if (window.Length <= MaxCachedWindowLength)
+        {
+            if (PhoneCache.Count >= MaxCachedWindows)
+            {
+                PhoneCache.Clear();
+            }
+
+            PhoneCache[(region, window)] = result;
+        }
+
+        return result;
     }
 
     private static bool OverlapsPhone(ScanContext ctx, int start, int end)

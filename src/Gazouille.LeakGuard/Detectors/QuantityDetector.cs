@@ -50,6 +50,14 @@ internal static partial class QuantityDetector
         ["lay", "laid", "let go of", "cut", "fire", "firing", "hire", "hiring", "licencie", "virer", "supprimer", "recruter", "embaucher",
             "staffer", "mobiliser"], StringComparison.Ordinal);
 
+    // A literal every match of the currency patterns contains (one of the Currency alternatives, or its start), and
+    // one every match of the scale-only pattern contains.
+    private static readonly SearchValues<string> CurrencyTokens =
+        SearchValues.Create(["€", "eur", "$", "usd", "dollar", "£", "gbp", "livre", "chf", "franc"], StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> ScaleTokens =
+        SearchValues.Create(["million", "milliard", "billion", "md", "mrd", "bn"], StringComparison.Ordinal);
+
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BusinessNounLookup = BusinessNouns.GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Longest spans the patterns reach around their anchor (count words ≤ 16 chars, one optional word ≤ 15, currencies
@@ -77,7 +85,32 @@ internal static partial class QuantityDetector
         var nouns = new RegexWindows(stackalloc (int, int)[8], text.Length);
         try
         {
-            nouns.AddAll(span, NounAnchors, CountBefore, NounAfter);
+            // A count match is at most three words, each after one whitespace char ("une dizaine de devs" is
+            // "une dizaine" + one optional word + the noun): its window starts at the third word before the noun.
+            var offset = 0;
+            while (offset < span.Length)
+            {
+                var found = span[offset..].IndexOfAny(NounAnchors);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                var anchor = offset + found;
+                var wordStart = anchor;
+                for (var word = 0; word < 3 && wordStart > 0 && char.IsWhiteSpace(span[wordStart - 1]); word++)
+                {
+                    wordStart--;
+                    while (wordStart > 0 && !char.IsWhiteSpace(span[wordStart - 1]))
+                    {
+                        wordStart--;
+                    }
+                }
+
+                nouns.Add(anchor, anchor + 1, Math.Min(anchor - wordStart, CountBefore), NounAfter);
+                offset = anchor + 1;
+            }
+
             for (var w = 0; w < nouns.Count; w++)
             {
                 var (windowStart, windowEnd) = nouns[w];
@@ -149,9 +182,12 @@ internal static partial class QuantityDetector
 
     private static void DetectMoney(ScanContext ctx, Normalization.MappedText view, string text)
     {
-        // Every amount has its number inside one run of digits, spaces, dots and commas: the patterns run only there.
+        // Every amount has its number inside one run of digits, spaces, dots and commas: the patterns run only there,
+        // and only where the window also holds the currency (first two patterns) or the scale word (third) that every
+        // one of their matches contains, so that a phone number or a date costs no regex at all.
         var span = text.AsSpan();
         var windows = new RegexWindows(stackalloc (int, int)[8], span.Length);
+        var scaleWindows = new RegexWindows(stackalloc (int, int)[8], span.Length);
         try
         {
             var i = 0;
@@ -175,16 +211,27 @@ internal static partial class QuantityDetector
                     end++;
                 }
 
-                windows.Add(start, end, MoneyBefore, MoneyAfter);
+                var around = span[Math.Max(0, start - MoneyBefore)..(int)Math.Min(span.Length, (long)end + MoneyAfter)];
+                if (around.IndexOfAny(CurrencyTokens) >= 0)
+                {
+                    windows.Add(start, end, MoneyBefore, MoneyAfter);
+                }
+
+                if (around.IndexOfAny(ScaleTokens) >= 0)
+                {
+                    scaleWindows.Add(start, end, MoneyBefore, MoneyAfter);
+                }
+
                 i = end;
             }
 
             foreach (var regex in (ReadOnlySpan<Regex>)[AmountThenCurrency(), CurrencyThenAmount(), AmountWithScaleOnly()])
             {
                 var withCurrency = regex != AmountWithScaleOnly();
-                for (var w = 0; w < windows.Count; w++)
+                var regexWindows = withCurrency ? windows : scaleWindows;
+                for (var w = 0; w < regexWindows.Count; w++)
                 {
-                    var (windowStart, windowEnd) = windows[w];
+                    var (windowStart, windowEnd) = regexWindows[w];
                     foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
                     {
                         // Groups are read only for actual amounts: the same match, found again from its own start.
@@ -204,6 +251,7 @@ internal static partial class QuantityDetector
         finally
         {
             windows.Dispose();
+            scaleWindows.Dispose();
         }
     }
 

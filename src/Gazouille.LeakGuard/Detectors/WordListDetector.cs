@@ -89,8 +89,16 @@ internal static class WordListDetector
     private static void AddNegative(ScanContext ctx, TermEntry entry, int start, int end)
     {
         // "pas de galère", "not a nightmare": a negation just before turns the complaint off.
-        var negated = ctx.Lexicon.Exists(h => h.Entry.Category == Lexicon.Negation && h.End <= start && h.End >= start - 12
-            && !(h.Start <= start && h.End >= end));
+        var negated = false;
+        foreach (var h in ctx.Lexicon)
+        {
+            if (h.Entry.Category == Lexicon.Negation && h.End <= start && h.End >= start - 12 && !(h.Start <= start && h.End >= end))
+            {
+                negated = true;
+                break;
+            }
+        }
+
         var intensified = ctx.HasNearby(Lexicon.Intensifier, start, end, 25);
         var confidence = negated ? 0.15 : Math.Min(1, entry.Weight + (intensified ? 0.1 : 0));
         ctx.Add(FindingTypes.Negative, start, end, confidence, negated ? "negated" : intensified ? "intensified" : "complaint", entry);

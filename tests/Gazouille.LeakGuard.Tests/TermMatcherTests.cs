@@ -1,0 +1,77 @@
+using CsCheck;
+using Gazouille.LeakGuard.Detectors;
+using Gazouille.LeakGuard.Normalization;
+
+namespace Gazouille.LeakGuard.Tests;
+
+/// <summary>
+/// The word-start scan of <see cref="TermMatcher"/> (vectorized word starts, prefix bit set, tail bit set) finds exactly
+/// what the plain <see cref="SearchValuesTermMatcher"/> finds, in the same order, on texts built to hit its edges: keys
+/// shorter than its four-char prefix, keys sharing a prefix with many lengths, non-ASCII letters and surrogates around
+/// word starts, matches at the very start and end of the text and across the 8- and 16-char vector blocks.
+/// </summary>
+public class TermMatcherTests
+{
+    private static readonly string[] Words =
+        ["a", "ab", "abc", "abcd", "abcde", "quat", "quatar", "quatorze", "kalo", "kalo ri", "ri", "x", "é", "ño", "ca", "Ωmega", "日本", "ao", "1", "12", "a-b", "@tlas", "atlas", "s"];
+
+    private static readonly Gen<string> Term = Gen.OneOf(
+        Gen.Int[0, Words.Length - 1].Select(i => Words[i]),
+        Gen.Select(Gen.Int[0, Words.Length - 1], Gen.Int[0, Words.Length - 1], (i, j) => Words[i] + " " + Words[j]),
+        Gen.String[Gen.OneOf<char>('a', 'b', 'q', 'u', 't', ' ', 'é', '1'), 1, 12]);
+
+    private static readonly Gen<char> TextChar = Gen.OneOf(
+        Gen.OneOf<char>('a', 'b', 'c', 'd', 'e', 'q', 'u', 't', 'r', 'o', 'k', 'l', 'i', 'x', 's', '@', '1', '2', ' ', ' ', ' ', '-', '.', ',', 'é', 'ñ', 'Ω', '日', '\uD83D', '\uDE00', '\u00A0', '\n'),
+        Gen.Char);
+
+    private static readonly Gen<string> Text = Gen.OneOf(
+        Gen.String[TextChar, 0, 200],
+        Gen.Select(Gen.Int[0, Words.Length - 1].Array[0, 60], Gen.OneOf<string>(" ", "  ", "-", ", ", "", "é").Array[60],
+            (ws, seps) => string.Concat(ws.Select((w, k) => Words[w] + seps[k]))));
+
+    private static List<TermHit> Hits(TermMatcher m, string text)
+    {
+        var hits = new List<TermHit>();
+        m.FindAll(text, hits);
+        return hits;
+    }
+
+    private static List<TermHit> Hits(SearchValuesTermMatcher m, string text)
+    {
+        var hits = new List<TermHit>();
+        m.FindAll(text, hits);
+        return hits;
+    }
+
+    [Fact]
+    public void Word_start_scan_agrees_with_the_SearchValues_scan_on_random_terms_and_texts() =>
+        Gen.Select(Term.Array[1, 30], Text.Array[1, 10]).Sample((terms, texts) =>
+        {
+            var entries = terms.Select(t => new TermEntry("client", t)).ToList();
+            var matcher = new TermMatcher(entries);
+            var reference = new SearchValuesTermMatcher(entries);
+            foreach (var raw in texts)
+            {
+                foreach (var text in new[] { raw, TextNormalizer.Normalize(raw).Skeleton.Text })
+                {
+                    Assert.Equal(Hits(reference, text), Hits(matcher, text));
+                }
+            }
+        }, iter: 2000);
+
+    [Fact]
+    public void Finds_keys_of_every_length_at_text_edges_and_across_vector_blocks()
+    {
+        var entries = new[] { "ab", "abc", "quat", "quatorze heures", "kalo ri", "omega" }.Select(t => new TermEntry("client", t)).ToList();
+        var matcher = new TermMatcher(entries);
+        var reference = new SearchValuesTermMatcher(entries);
+        for (var pad = 0; pad < 40; pad++)
+        {
+            // Keys are skeletons (l and i merge: "kalo ri" is "kaio ri"), so the text is a skeleton too.
+            var text = TextNormalizer.Normalize(new string('x', pad) + " ab abc abcd quatorze heures, kalori kalo ri omega quat" + new string(' ', pad % 3)).Skeleton.Text;
+            var expected = Hits(reference, text);
+            Assert.Equal(expected, Hits(matcher, text));
+            Assert.Equal(7, expected.Count); // ab, abc, quatorze heures, kalori (the words run together), kalo ri, omega, quat
+        }
+    }
+}
