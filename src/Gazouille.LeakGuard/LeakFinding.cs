@@ -24,6 +24,13 @@ public sealed record LeakFinding(
 /// <summary>The guard's answer for one text and one audience.</summary>
 public sealed record LeakVerdict(LeakDecision Decision, double Score, IReadOnlyList<LeakFinding> Findings, LeakAudience Audience)
 {
+    /// <summary>
+    /// True when a detector hit its time limit and was skipped (hostile input, or a badly overloaded server): the
+    /// findings may be missing something, so the decision is at least <see cref="LeakDecision.Hold"/> for readers
+    /// outside the company (partners, public) and at least <see cref="LeakDecision.Warn"/> inside it.
+    /// </summary>
+    public bool Incomplete { get; init; }
+
     public static LeakVerdict Empty(LeakAudience audience) => new(LeakDecision.Allow, 0, [], audience);
 }
 

@@ -43,7 +43,8 @@ public sealed class LeakGuardEngine
     /// <summary>
     /// Checks <paramref name="text"/> for <paramref name="audience"/>. <paramref name="channelClient"/> is the partner
     /// org of a partners channel (its handle or client name): naming that client there is not a leak.
-    /// Never throws on any input; a detector that hits its regex time limit is skipped.
+    /// Never throws on any input; a detector that hits its regex time limit is skipped and the verdict says so
+    /// (<see cref="LeakVerdict.Incomplete"/>, with a stricter decision).
     /// </summary>
     public LeakVerdict Check(string text, LeakAudience audience, string? channelClient = null)
     {
@@ -69,7 +70,14 @@ public sealed class LeakGuardEngine
         }
 
         findings.Sort((a, b) => a.Start.CompareTo(b.Start));
-        return new LeakVerdict(decision, Math.Round(1 - keep, 3), findings, audience);
+        if (ctx.Incomplete)
+        {
+            // Fail closed: a check that could not finish must not let the post out as if it had.
+            var floor = audience >= LeakAudience.Partners ? LeakDecision.Hold : LeakDecision.Warn;
+            decision = floor > decision ? floor : decision;
+        }
+
+        return new LeakVerdict(decision, Math.Round(1 - keep, 3), findings, audience) { Incomplete = ctx.Incomplete };
     }
 
     private LocalizedText WayOut(LeakRule rule, LeakDecision decision, LeakAudience audience)
@@ -82,6 +90,9 @@ public sealed class LeakGuardEngine
 
         return _wayOuts[cell] ??= Explainer.WayOut(rule, decision, audience, Policy.Decisions);
     }
+
+    /// <summary>A detector run after the built-in ones (tests use it to make a detector time out).</summary>
+    internal Action<ScanContext>? ExtraDetector { get; init; }
 
     /// <summary>Every candidate the detectors produced, before thresholds and combination (for evaluation and tuning).</summary>
     public IReadOnlyList<Candidate> Detect(string text) => text.Length == 0 ? [] : Scan(text).Candidates;
@@ -96,6 +107,11 @@ public sealed class LeakGuardEngine
         Run(ctx, ContactDetector.Detect);
         Run(ctx, NetworkDetector.Detect);
         Run(ctx, QuantityDetector.Detect);
+        if (ExtraDetector is { } extra)
+        {
+            Run(ctx, extra);
+        }
+
         DropExceptions(ctx);
         return ctx;
     }
@@ -130,7 +146,9 @@ public sealed class LeakGuardEngine
         }
         catch (RegexMatchTimeoutException)
         {
-            // Hostile input made a pattern run long: keep what the other detectors found rather than fail the post.
+            // Hostile input (or an overloaded machine) made a pattern run long: keep what the other detectors found
+            // rather than fail, and say the scan is incomplete so that the decision fails closed.
+            ctx.Incomplete = true;
         }
     }
 }

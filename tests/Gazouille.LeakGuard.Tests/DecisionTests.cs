@@ -6,6 +6,26 @@ public class DecisionTests
         TestPolicies.Engine.Check(text, audience, channel).Decision;
 
     [Fact]
+    public void A_detector_that_runs_out_of_time_makes_the_check_fail_closed()
+    {
+        var engine = new LeakGuardEngine(TestPolicies.Engine.Policy)
+        {
+            ExtraDetector = _ => throw new System.Text.RegularExpressions.RegexMatchTimeoutException("x", "y", TimeSpan.FromMilliseconds(250)),
+        };
+        const string harmless = "On se retrouve à la cafétéria à midi ?";
+        Assert.Equal(LeakDecision.Allow, TestPolicies.Engine.Check(harmless, LeakAudience.Public).Decision);
+        var outside = engine.Check(harmless, LeakAudience.Partners);
+        Assert.True(outside.Incomplete);
+        Assert.Equal(LeakDecision.Hold, outside.Decision);
+        Assert.Equal(LeakDecision.Hold, engine.Check(harmless, LeakAudience.Public).Decision);
+        Assert.Equal(LeakDecision.Warn, engine.Check(harmless, LeakAudience.Team).Decision);
+        // Never looser than what the detectors that did run found.
+        const string leak = "Pff, encore un projet avec Groupe Atlas qui m'échappe, galère 20 personnes sur le carreau";
+        Assert.Equal(LeakDecision.Block, engine.Check(leak, LeakAudience.Public).Decision);
+        Assert.False(TestPolicies.Engine.Check(leak, LeakAudience.Public).Incomplete);
+    }
+
+    [Fact]
     public void The_issue_example_is_held_for_partners_and_blocked_in_public()
     {
         const string text = "Pff, encore un projet avec Groupe Atlas qui m'échappe, galère 20 personnes sur le carreau";

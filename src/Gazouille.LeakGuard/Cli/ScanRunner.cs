@@ -82,6 +82,11 @@ public static class ScanRunner
 
         w.WriteString("decision", verdict.Decision.ToWire());
         w.WriteNumber("score", verdict.Score);
+        if (verdict.Incomplete)
+        {
+            w.WriteBoolean("incomplete", true);
+        }
+
         w.WriteString("audience", verdict.Audience.ToWire());
         w.WriteStartArray("findings");
         foreach (var f in verdict.Findings)

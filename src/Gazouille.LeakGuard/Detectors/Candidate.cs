@@ -42,6 +42,9 @@ public sealed class ScanContext
 
     public NormalizedText Text { get; }
 
+    /// <summary>Set when a detector ran out of time and was skipped: the scan may have missed something.</summary>
+    public bool Incomplete { get; set; }
+
     public string Original => Text.Original;
 
     public LeakPolicy Policy { get; }
