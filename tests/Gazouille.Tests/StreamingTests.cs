@@ -271,6 +271,38 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_still_being_opened_when_its_sessions_are_ended_is_closed_as_it_registers()
+    {
+        var hub = _w.Factory.Services.GetRequiredService<Features.Streaming.StreamHub>();
+        var viewer = await _w.Factory.WithScopeAsync(sp => sp.GetRequiredService<Hosting.ViewerLoader>().LoadAsync(_w.AliceId));
+        // The request was authenticated, then the revocation was handled (finding no stream to close), then the stream
+        // registered: it must end at once, not live on with a dead token.
+        var authenticatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var marker = Features.Streaming.StreamEvent.SessionsEnded(_w.AliceId);
+        hub.Receive(marker);
+        await WaitUntilAsync(() => hub.HandledRevocations > 0);
+        var late = hub.Open(viewer!, Features.Streaming.StreamTransport.ServerSentEvents, null, authenticatedAt, new Features.Streaming.StreamSubscription("public"));
+        // A stream authenticated after the revocation (a new sign-in) is not touched.
+        var fresh = hub.Open(viewer!, Features.Streaming.StreamTransport.ServerSentEvents, null, System.Diagnostics.Stopwatch.GetTimestamp(), new Features.Streaming.StreamSubscription("public"));
+        try
+        {
+            Assert.True(late.Closed);
+            Assert.False(fresh.Closed);
+        }
+        finally
+        {
+            hub.Remove(late);
+            hub.Remove(fresh);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(50);
+        Assert.True(condition(), "the hub did not handle the event within 10 s");
+    }
+
+    [Fact]
     public async Task A_reader_too_slow_for_its_queue_is_dropped_instead_of_buffered()
     {
         var hub = _w.Factory.Services.GetRequiredService<Features.Streaming.StreamHub>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -32,13 +33,36 @@ public sealed class StreamHub(
     public int Count => _connections.Count;
 
     /// <param name="tokenId">The OAuth token the stream was opened with (its revocation ends the stream), or null for a session.</param>
-    public StreamConnection Open(Viewer viewer, StreamTransport transport, string? tokenId, params StreamSubscription[] subscriptions)
+    public StreamConnection Open(Viewer viewer, StreamTransport transport, string? tokenId, params StreamSubscription[] subscriptions) =>
+        Open(viewer, transport, tokenId, Stopwatch.GetTimestamp(), subscriptions);
+
+    /// <summary>
+    /// Registers a stream whose request was authenticated at <paramref name="authenticatedAt"/> (a
+    /// <see cref="Stopwatch"/> timestamp). A revocation handled between that moment and this registration found no
+    /// connection to close, so it is looked up here: either the revocation sees the connection, or the connection sees
+    /// the revocation (it is recorded before connections are scanned, the connection registered before the record is read).
+    /// </summary>
+    public StreamConnection Open(Viewer viewer, StreamTransport transport, string? tokenId, long authenticatedAt, params StreamSubscription[] subscriptions)
     {
         var c = new StreamConnection(Interlocked.Increment(ref _nextId), viewer, transport, subscriptions) { TokenId = tokenId };
         _connections[c.Id] = c;
         metrics.StreamOpened(transport);
+        foreach (var r in _recentRevocations)
+            if (r.At >= authenticatedAt && Matches(r.TokenId, r.AccountId, c))
+                c.Close("the token was revoked");
         return c;
     }
+
+    private static bool Matches(string? tokenId, long? accountId, StreamConnection c) =>
+        tokenId is not null ? c.TokenId == tokenId : accountId == c.AccountId;
+
+    private long _handledRevocations;
+
+    /// <summary>How many revocations this node has handled (tests wait on it).</summary>
+    public long HandledRevocations => Interlocked.Read(ref _handledRevocations);
+
+    /// <summary>Revocations of the last minute, for streams that were being opened while they were handled.</summary>
+    private readonly ConcurrentQueue<(long At, string? TokenId, long? AccountId)> _recentRevocations = new();
 
     public void Remove(StreamConnection c)
     {
@@ -60,7 +84,8 @@ public sealed class StreamHub(
         {
             await foreach (var e in _events.Reader.ReadAllAsync(stoppingToken))
             {
-                if (_connections.IsEmpty) continue;
+                // Nothing to deliver without streams; a revocation is still recorded, for streams being opened.
+                if (_connections.IsEmpty && e.Kind != StreamEventKind.TokenRevoked) continue;
                 try
                 {
                     await DispatchAsync(e, stoppingToken);
@@ -89,9 +114,14 @@ public sealed class StreamHub(
 
     private Task RevokedAsync(StreamEvent e)
     {
+        var now = Stopwatch.GetTimestamp();
+        _recentRevocations.Enqueue((now, e.TokenId, e.AccountId));
+        Interlocked.Increment(ref _handledRevocations);
+        while (_recentRevocations.TryPeek(out var old) && Stopwatch.GetElapsedTime(old.At, now) > TimeSpan.FromMinutes(1))
+            _recentRevocations.TryDequeue(out _);
         foreach (var c in _connections.Values)
         {
-            if (e.TokenId is not null ? c.TokenId == e.TokenId : e.AccountId == c.AccountId)
+            if (Matches(e.TokenId, e.AccountId, c))
                 c.Close("the token was revoked");
         }
         return Task.CompletedTask;

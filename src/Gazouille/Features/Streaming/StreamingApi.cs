@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
@@ -50,6 +51,8 @@ public static class StreamingApi
     public static IApplicationBuilder UseStreamingTokens(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         var request = http.Request;
+        // Before authentication: a revocation handled after this moment may have missed the stream being opened.
+        if (request.Path.StartsWithSegments(Prefix)) http.Items[AuthenticatedAtKey] = Stopwatch.GetTimestamp();
         if (request.Path.StartsWithSegments(Prefix) && string.IsNullOrEmpty(request.Headers.Authorization))
         {
             var token = request.Headers.SecWebSocketProtocol.ToString();
@@ -59,6 +62,11 @@ public static class StreamingApi
         }
         return next(http);
     });
+
+    private const string AuthenticatedAtKey = "gazouille.stream.authenticated_at";
+
+    /// <summary>When the streaming request arrived (before authentication), or long ago if it was not stamped.</summary>
+    private static long AuthenticatedAt(HttpContext http) => http.Items[AuthenticatedAtKey] is long at ? at : 0;
 
     private static async Task ServerSentEventsAsync(HttpContext http, StreamHub hub, GazouilleDb db, string stream)
     {
@@ -71,15 +79,16 @@ public static class StreamingApi
             await http.Response.WriteAsJsonAsync(new ApiError(error!), ct);
             return;
         }
-        http.Response.ContentType = "text/event-stream; charset=utf-8";
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        await http.Response.WriteAsync(":)\n\n", ct);
-        await http.Response.Body.FlushAsync(ct);
-
-        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, http.User.GetTokenId(), subscription);
+        // Registered before the client hears anything: whatever happens once it has the headers (a post, a revocation)
+        // reaches this stream.
+        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, http.User.GetTokenId(), AuthenticatedAt(http), subscription);
         try
         {
+            http.Response.ContentType = "text/event-stream; charset=utf-8";
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            await http.Response.WriteAsync(":)\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
             await foreach (var frame in connection.Frames.ReadAllAsync(ct))
             {
                 await http.Response.WriteAsync(frame, ct);
@@ -109,7 +118,7 @@ public static class StreamingApi
         // Mastodon echoes the protocol the client offered (its token); browsers refuse a handshake that drops it.
         var offered = http.Request.Headers.SecWebSocketProtocol.ToString();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(string.IsNullOrWhiteSpace(offered) ? null : offered.Trim());
-        var connection = hub.Open(viewer, StreamTransport.WebSocket, http.User.GetTokenId(), initial is null ? [] : [initial]);
+        var connection = hub.Open(viewer, StreamTransport.WebSocket, http.User.GetTokenId(), AuthenticatedAt(http), initial is null ? [] : [initial]);
         if (initialError is not null) connection.Enqueue(ErrorMessage(initialError, 400));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sending = SendAsync(socket, connection, stop.Token);
