@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gazouille.Load;
+
+/// <summary>The committed reference (bench/load/baseline.json): each scenario's throughput as a ratio to the trivial
+/// endpoint measured in the same run, so that a slower or busier machine moves both and the ratio stays.</summary>
+public sealed record Baseline(
+    [property: JsonPropertyName("measured")] string Measured,
+    [property: JsonPropertyName("connections")] int Connections,
+    [property: JsonPropertyName("slice_seconds")] double SliceSeconds,
+    [property: JsonPropertyName("ratios")] SortedDictionary<string, double> Ratios)
+{
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public static Baseline Read(string path) =>
+        JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path} is empty.");
+
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+}
+
+public enum Verdict { Pass, Regressed, NoBaseline, Errors }
+
+/// <summary>The pure part of the CI check: ratios of interleaved slices, their median, and the verdict.</summary>
+public static class RegressionCheck
+{
+    /// <summary>A scenario's ratio in one round: its rate over the mean of the trivial slices just before and after
+    /// it, so that a change of load during the round moves the reference too.</summary>
+    public static double Ratio(double scenarioRate, double trivialBefore, double trivialAfter)
+    {
+        var trivial = (trivialBefore + trivialAfter) / 2;
+        return trivial > 0 ? scenarioRate / trivial : 0;
+    }
+
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        if (values.Count == 0) throw new ArgumentException("No values.", nameof(values));
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>Fails only when the ratio fell by more than <paramref name="factor"/> (2 in CI), or when the scenario
+    /// answered anything but 2xx (a scenario that answers 401 fast must not pass).</summary>
+    public static Verdict Judge(double? baseline, double measured, double factor, long errors)
+    {
+        if (errors > 0) return Verdict.Errors;
+        if (baseline is not { } b || b <= 0) return Verdict.NoBaseline;
+        return measured * factor < b ? Verdict.Regressed : Verdict.Pass;
+    }
+}

@@ -1,0 +1,70 @@
+namespace Gazouille.Load.Tests;
+
+public class RegressionCheckTests
+{
+    [Fact]
+    public void A_ratio_uses_the_mean_of_the_trivial_slices_around_the_scenario()
+    {
+        Assert.Equal(0.1, RegressionCheck.Ratio(150, 1000, 2000), 9);
+        Assert.Equal(0, RegressionCheck.Ratio(150, 0, 0));
+    }
+
+    [Fact]
+    public void The_median_ignores_one_noisy_round()
+    {
+        Assert.Equal(0.2, RegressionCheck.Median([0.2, 0.01, 0.21]));
+        Assert.Equal(0.15, RegressionCheck.Median([0.1, 0.2]), 9);
+        Assert.Throws<ArgumentException>(() => RegressionCheck.Median([]));
+    }
+
+    [Theory]
+    [InlineData(0.2, 0.11, Verdict.Pass)]      // 1.8× slower: within the factor
+    [InlineData(0.2, 0.1, Verdict.Pass)]       // exactly 2×
+    [InlineData(0.2, 0.09, Verdict.Regressed)] // 2.2× slower
+    [InlineData(0.2, 0.9, Verdict.Pass)]       // faster never fails
+    public void Only_a_fall_of_more_than_the_factor_fails(double baseline, double measured, Verdict expected) =>
+        Assert.Equal(expected, RegressionCheck.Judge(baseline, measured, 2, errors: 0));
+
+    [Fact]
+    public void A_scenario_that_answers_errors_fails_however_fast_it_is() =>
+        Assert.Equal(Verdict.Errors, RegressionCheck.Judge(0.2, 5, 2, errors: 3));
+
+    [Fact]
+    public void A_scenario_without_a_baseline_is_reported_as_such() =>
+        Assert.Equal(Verdict.NoBaseline, RegressionCheck.Judge(null, 0.2, 2, errors: 0));
+
+    [Fact]
+    public void The_baseline_file_round_trips()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            new Baseline("today", 8, 2, new SortedDictionary<string, double> { ["home"] = 0.15, ["check"] = 0.3 }).Write(path);
+            var read = Baseline.Read(path);
+            Assert.Equal(0.15, read.Ratios["home"]);
+            Assert.Equal(8, read.Connections);
+            Assert.Contains("\"ratios\"", File.ReadAllText(path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Check_requests_rotate_texts_and_audiences_and_stay_valid_json()
+    {
+        var check = Scenario.Known["check"];
+        var bodies = Enumerable.Range(0, 35).Select(i => check.Render(i, 1000 + i).Body!).ToList();
+
+        foreach (var body in bodies)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("text").GetString()));
+        }
+        Assert.Equal(35, bodies.Distinct().Count());
+        Assert.Equal(5, bodies.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("audience").GetString()).Distinct().Count());
+        Assert.Contains(bodies, b => b.Contains("IBAN FR76", StringComparison.Ordinal));
+        Assert.Equal("/api/v2/search?type=statuses&limit=20&q=livr*", Scenario.Known["search"].Render(1, 1).Path);
+    }
+}
