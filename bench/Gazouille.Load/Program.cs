@@ -7,7 +7,7 @@ using Gazouille.Load;
 //   gazouille-load run --url http://127.0.0.1:5092 --scenario check --authors 50 --think 300-500 --tokens T --duration 20
 //   gazouille-load run --url … --scenario home --rate 150 --connections 32 --tokens T
 //   gazouille-load regress --url … --tokens T --baseline bench/load/baseline.json   (CI: fails on a 2× regression)
-var url = new Option<Uri>("--url") { Description = "Base URL of the server, e.g. http://127.0.0.1:5092", Required = true };
+var url = new Option<string>("--url") { Description = "Base URL of the server, e.g. http://127.0.0.1:5092", Required = true };
 var tokens = new Option<string?>("--tokens") { Description = "File of 'username token' lines (gazouille admin generate --tokens-file)" };
 var timeout = new Option<double>("--timeout") { Description = "Seconds before a request counts as failed", DefaultValueFactory = _ => 10 };
 
@@ -51,7 +51,7 @@ run.SetAction(async (r, ct) =>
         var offered = people > 0 ? $"{people} authors, one request every {min.TotalMilliseconds:F0}–{max.TotalMilliseconds:F0} ms (≈ {ThinkTimeSchedule.OfferedRate(people, min, max):F0} req/s)"
             : perSecond > 0 ? $"{perSecond.ToString(CultureInfo.InvariantCulture)} req/s on {lanes} connections" : $"closed loop, {lanes} connections";
 
-        using var sender = new HttpSender(r.GetValue(url)!, s, tokenList, lanes, perLane: people > 0, TimeSpan.FromSeconds(r.GetValue(timeout)), r.GetValue(header));
+        using var sender = new HttpSender(new Uri(r.GetValue(url)!), s, tokenList, lanes, perLane: people > 0, TimeSpan.FromSeconds(r.GetValue(timeout)), r.GetValue(header));
         if (r.GetValue(warmup) > 0)
             await LoadRun.RunAsync([.. Enumerable.Range(0, 4).Select(_ => new ClosedLoopSchedule())], new StopwatchClock(), sender.SendAsync, TimeSpan.FromSeconds(r.GetValue(warmup)), TimeSpan.Zero, ct);
         var time = TimeSpan.FromSeconds(r.GetValue(duration));
@@ -74,28 +74,36 @@ var scenarios = new Option<string>("--scenarios") { Description = "Comma-separat
 var slice = new Option<double>("--slice") { Description = "Seconds per measured slice", DefaultValueFactory = _ => 2 };
 var rounds = new Option<int>("--rounds") { Description = "Rounds of interleaved slices (the median ratio counts)", DefaultValueFactory = _ => 3 };
 var factor = new Option<double>("--factor") { Description = "Fail when a ratio fell by more than this factor", DefaultValueFactory = _ => 2 };
+var serverPid = new Option<int?>("--server-pid") { Description = "The server's process id: judge answers per server CPU second (robust on a shared machine)" };
 var regressConnections = new Option<int>("--connections") { Description = "Connections (closed loop)", DefaultValueFactory = _ => 8 };
 var regress = new Command("regress", "Throughput of each scenario as a ratio to the trivial endpoint, against a baseline (CI)")
 {
-    url, tokens, timeout, baseline, writeBaseline, scenarios, slice, rounds, factor, regressConnections,
+    url, tokens, timeout, baseline, writeBaseline, scenarios, slice, rounds, factor, regressConnections, serverPid,
 };
 regress.SetAction(async (r, ct) =>
 {
     var names = r.GetValue(scenarios)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var unknown = names.Where(n => !Scenario.Known.ContainsKey(n) || n == "trivial").ToArray();
     if (unknown.Length > 0) { Console.Error.WriteLine($"Unknown scenario(s): {string.Join(", ", unknown)}."); return 2; }
-    var check = new RegressionRunner(r.GetValue(url)!, HttpSender.ReadTokens(r.GetValue(tokens)), r.GetValue(regressConnections),
-        TimeSpan.FromSeconds(r.GetValue(slice)), TimeSpan.FromSeconds(r.GetValue(timeout)));
+    var check = new RegressionRunner(new Uri(r.GetValue(url)!), HttpSender.ReadTokens(r.GetValue(tokens)), r.GetValue(regressConnections),
+        TimeSpan.FromSeconds(r.GetValue(slice)), TimeSpan.FromSeconds(r.GetValue(timeout)), r.GetValue(serverPid));
+    var metric = r.GetValue(serverPid) is { } pid && ServerCpu.Read(pid) is not null ? Metrics.PerCpuSecond
+        : r.GetValue(serverPid) is null ? Metrics.PerWallSecond : throw new ArgumentException($"Cannot read the CPU time of process {r.GetValue(serverPid)}.");
     var file = r.GetValue(baseline)!;
     var reference = r.GetValue(writeBaseline) ? null : File.Exists(file) ? Baseline.Read(file) : null;
     if (!r.GetValue(writeBaseline) && reference is null) { Console.Error.WriteLine($"No baseline at {file}; make one with --write-baseline."); return 2; }
+    if (reference is not null && reference.Metric != metric)
+    {
+        Console.Error.WriteLine($"The baseline counts {reference.Metric}, this run {metric}: give --server-pid as when it was made, or write a new one.");
+        return 2;
+    }
     var clock = Stopwatch.StartNew();
     var results = await check.RunAsync(names, r.GetValue(rounds), reference, r.GetValue(factor), ct);
     Console.WriteLine(RegressionRunner.Table(results, r.GetValue(factor)));
     Console.WriteLine($"({clock.Elapsed.TotalSeconds:F0} s, {r.GetValue(rounds)} rounds of {r.GetValue(slice)} s slices, {r.GetValue(regressConnections)} connections, load average {RegressionRunner.LoadAverage()})");
     if (r.GetValue(writeBaseline))
     {
-        new Baseline($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {RegressionRunner.LoadAverage()}", r.GetValue(regressConnections), r.GetValue(slice),
+        new Baseline($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {RegressionRunner.LoadAverage()}", metric, r.GetValue(regressConnections), r.GetValue(slice),
             new SortedDictionary<string, double>(results.ToDictionary(x => x.Scenario, x => Math.Round(x.Ratio, 4)))).Write(file);
         Console.WriteLine($"Wrote {file}.");
         return 0;

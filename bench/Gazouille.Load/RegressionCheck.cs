@@ -4,9 +4,11 @@ using System.Text.Json.Serialization;
 namespace Gazouille.Load;
 
 /// <summary>The committed reference (bench/load/baseline.json): each scenario's throughput as a ratio to the trivial
-/// endpoint measured in the same run, so that a slower or busier machine moves both and the ratio stays.</summary>
+/// endpoint measured in the same run, so that a slower or busier machine moves both and the ratio stays.
+/// <see cref="Metric"/> says whether answers were counted per server CPU second or per wall second.</summary>
 public sealed record Baseline(
     [property: JsonPropertyName("measured")] string Measured,
+    [property: JsonPropertyName("metric")] string Metric,
     [property: JsonPropertyName("connections")] int Connections,
     [property: JsonPropertyName("slice_seconds")] double SliceSeconds,
     [property: JsonPropertyName("ratios")] SortedDictionary<string, double> Ratios)
@@ -17,6 +19,12 @@ public sealed record Baseline(
         JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path} is empty.");
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+}
+
+public static class Metrics
+{
+    public const string PerCpuSecond = "answers per server CPU second";
+    public const string PerWallSecond = "answers per wall second";
 }
 
 public enum Verdict { Pass, Regressed, NoBaseline, Errors }

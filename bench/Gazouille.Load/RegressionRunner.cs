@@ -3,12 +3,20 @@ using System.Text;
 
 namespace Gazouille.Load;
 
-public sealed record ScenarioResult(string Scenario, double? Baseline, double Ratio, IReadOnlyList<double> Rounds, double Rate, long Errors, Verdict Verdict);
+/// <summary>One scenario's outcome. <see cref="Ratio"/> is the judged one: per server CPU second when the server's
+/// process is known, else per wall second (<see cref="WallRatio"/>, always shown).</summary>
+public sealed record ScenarioResult(string Scenario, double? Baseline, double Ratio, IReadOnlyList<double> Rounds, double WallRatio,
+    double Rate, double CpuMsPerRequest, long Errors, Verdict Verdict);
+
+/// <summary>A slice: 2xx answers per wall second, per server CPU second (null without the server's process), errors.</summary>
+public readonly record struct SliceResult(double Rate, double? PerCpuSecond, long Errors);
 
 /// <summary>The measuring part of the CI check: closed-loop slices of each scenario interleaved with slices of the
 /// trivial endpoint (T A T B T …), repeated for a few rounds; a scenario that looks regressed is measured again
-/// before it fails, so one noisy slice on a shared machine does not fail CI.</summary>
-public sealed class RegressionRunner(Uri url, string[] tokens, int connections, TimeSpan slice, TimeSpan timeout)
+/// before it fails, so one noisy slice on a shared machine does not fail CI. With the server's process id, each
+/// slice also counts the server's CPU time, and the judged ratio is of answers per CPU second: other work on the
+/// machine slows both the scenario and the trivial endpoint in wall time, but hardly changes what a request costs.</summary>
+public sealed class RegressionRunner(Uri url, string[] tokens, int connections, TimeSpan slice, TimeSpan timeout, int? serverPid = null)
 {
     private const string Trivial = "trivial";
     private readonly Dictionary<string, HttpSender> _senders = [];
@@ -18,39 +26,45 @@ public sealed class RegressionRunner(Uri url, string[] tokens, int connections, 
         try
         {
             foreach (var name in names.Prepend(Trivial)) await SliceAsync(name, ct); // warm-up: JIT, caches, connections
-            var ratios = names.ToDictionary(n => n, _ => new List<double>());
+            var cpu = names.ToDictionary(n => n, _ => new List<double>());
+            var wall = names.ToDictionary(n => n, _ => new List<double>());
             var rates = names.ToDictionary(n => n, _ => new List<double>());
+            var costs = names.ToDictionary(n => n, _ => new List<double>());
             var errors = names.ToDictionary(n => n, _ => 0L);
+            async Task<SliceResult> MeasureAsync(string name, SliceResult before)
+            {
+                var x = await SliceAsync(name, ct);
+                var after = await SliceAsync(Trivial, ct);
+                wall[name].Add(RegressionCheck.Ratio(x.Rate, before.Rate, after.Rate));
+                if (x.PerCpuSecond is { } e && before.PerCpuSecond is { } b && after.PerCpuSecond is { } a)
+                {
+                    cpu[name].Add(RegressionCheck.Ratio(e, b, a));
+                    costs[name].Add(e > 0 ? 1000 / e : 0);
+                }
+                rates[name].Add(x.Rate);
+                errors[name] += x.Errors;
+                return after;
+            }
+            List<double> Judged(string name) => cpu[name].Count > 0 ? cpu[name] : wall[name];
+
             for (var round = 0; round < rounds; round++)
             {
-                var (before, _) = await SliceAsync(Trivial, ct);
-                foreach (var name in names)
-                {
-                    var (rate, bad) = await SliceAsync(name, ct);
-                    var (after, _) = await SliceAsync(Trivial, ct);
-                    ratios[name].Add(RegressionCheck.Ratio(rate, before, after));
-                    rates[name].Add(rate);
-                    errors[name] += bad;
-                    before = after;
-                }
+                var before = await SliceAsync(Trivial, ct);
+                foreach (var name in names) before = await MeasureAsync(name, before);
             }
             var results = new List<ScenarioResult>();
             foreach (var name in names)
             {
                 double? expected = reference?.Ratios.TryGetValue(name, out var b) == true ? b : null;
-                var verdict = RegressionCheck.Judge(expected, RegressionCheck.Median(ratios[name]), factor, errors[name]);
+                var verdict = RegressionCheck.Judge(expected, RegressionCheck.Median(Judged(name)), factor, errors[name]);
                 for (var again = 0; verdict == Verdict.Regressed && again < rounds; again++)
                 {
                     // Confirm: a real regression stays; a slice that met a burst of other work does not.
-                    var (before, _) = await SliceAsync(Trivial, ct);
-                    var (rate, bad) = await SliceAsync(name, ct);
-                    var (after, _) = await SliceAsync(Trivial, ct);
-                    ratios[name].Add(RegressionCheck.Ratio(rate, before, after));
-                    rates[name].Add(rate);
-                    errors[name] += bad;
-                    verdict = RegressionCheck.Judge(expected, RegressionCheck.Median(ratios[name]), factor, errors[name]);
+                    await MeasureAsync(name, await SliceAsync(Trivial, ct));
+                    verdict = RegressionCheck.Judge(expected, RegressionCheck.Median(Judged(name)), factor, errors[name]);
                 }
-                results.Add(new ScenarioResult(name, expected, RegressionCheck.Median(ratios[name]), ratios[name], RegressionCheck.Median(rates[name]), errors[name], verdict));
+                results.Add(new ScenarioResult(name, expected, RegressionCheck.Median(Judged(name)), Judged(name), RegressionCheck.Median(wall[name]),
+                    RegressionCheck.Median(rates[name]), costs[name].Count > 0 ? RegressionCheck.Median(costs[name]) : double.NaN, errors[name], verdict));
             }
             return results;
         }
@@ -60,22 +74,25 @@ public sealed class RegressionRunner(Uri url, string[] tokens, int connections, 
         }
     }
 
-    /// <summary>One closed-loop slice: 2xx answers per second, and how many answers were not 2xx.</summary>
-    private async Task<(double Rate, long Errors)> SliceAsync(string name, CancellationToken ct)
+    /// <summary>One closed-loop slice of a scenario.</summary>
+    private async Task<SliceResult> SliceAsync(string name, CancellationToken ct)
     {
         if (!_senders.TryGetValue(name, out var sender))
             _senders[name] = sender = new HttpSender(url, Scenario.Known[name], tokens, connections, perLane: false, timeout);
         var lanes = Enumerable.Range(0, connections).Select(_ => (ISchedule)new ClosedLoopSchedule()).ToArray();
+        var cpuBefore = ServerCpu.Read(serverPid);
         var r = await LoadRun.RunAsync(lanes, new StopwatchClock(), sender.SendAsync, slice, TimeSpan.Zero, ct);
+        var cpuAfter = ServerCpu.Read(serverPid);
         var ok = r.Completed - r.Non2xx - r.Failed;
-        return (ok / Math.Max(slice.TotalSeconds, r.LastEnd.TotalSeconds), r.Non2xx + r.Failed);
+        double? perCpu = cpuBefore is { } c0 && cpuAfter is { } c1 && c1 > c0 ? ok / (c1 - c0).TotalSeconds : null;
+        return new SliceResult(ok / Math.Max(slice.TotalSeconds, r.LastEnd.TotalSeconds), perCpu, r.Non2xx + r.Failed);
     }
 
     public static string Table(IEnumerable<ScenarioResult> results, double factor)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| scenario | req/s (median) | ratio to trivial (rounds) | baseline | change | verdict |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| scenario | req/s | server CPU ms per request | ratio to trivial (rounds) | per wall second | baseline | change | verdict |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var x in results)
         {
             var change = x.Baseline is { } b && b > 0 ? $"×{RunReport.F(x.Ratio / b, 2)}" : "";
@@ -86,7 +103,7 @@ public sealed class RegressionRunner(Uri url, string[] tokens, int connections, 
                 Verdict.Errors => $"**FAILED**: {x.Errors} answers were not 2xx",
                 _ => x.Baseline is null ? "no baseline" : "?",
             };
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {x.Scenario} | {RunReport.F(x.Rate, 1)} | {RunReport.F(x.Ratio, 3)} ({string.Join(", ", x.Rounds.Select(v => RunReport.F(v, 3)))}) | " +
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {x.Scenario} | {RunReport.F(x.Rate, 1)} | {(double.IsNaN(x.CpuMsPerRequest) ? "–" : RunReport.F(x.CpuMsPerRequest, 2))} | {RunReport.F(x.Ratio, 3)} ({string.Join(", ", x.Rounds.Select(v => RunReport.F(v, 3)))}) | {RunReport.F(x.WallRatio, 3)} | " +
                 $"{(x.Baseline is { } bb ? RunReport.F(bb, 3) : "–")} | {change} | {verdict} |");
         }
         return sb.ToString().TrimEnd();

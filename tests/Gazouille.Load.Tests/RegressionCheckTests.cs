@@ -39,10 +39,11 @@ public class RegressionCheckTests
         var path = Path.GetTempFileName();
         try
         {
-            new Baseline("today", 8, 2, new SortedDictionary<string, double> { ["home"] = 0.15, ["check"] = 0.3 }).Write(path);
+            new Baseline("today", Metrics.PerCpuSecond, 8, 2, new SortedDictionary<string, double> { ["home"] = 0.15, ["check"] = 0.3 }).Write(path);
             var read = Baseline.Read(path);
             Assert.Equal(0.15, read.Ratios["home"]);
             Assert.Equal(8, read.Connections);
+            Assert.Equal(Metrics.PerCpuSecond, read.Metric);
             Assert.Contains("\"ratios\"", File.ReadAllText(path), StringComparison.Ordinal);
         }
         finally
@@ -66,5 +67,23 @@ public class RegressionCheckTests
         Assert.Equal(5, bodies.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("audience").GetString()).Distinct().Count());
         Assert.Contains(bodies, b => b.Contains("IBAN FR76", StringComparison.Ordinal));
         Assert.Equal("/api/v2/search?type=statuses&limit=20&q=livr*", Scenario.Known["search"].Render(1, 1).Path);
+    }
+}
+
+public class ServerCpuTests
+{
+    [Fact]
+    public void User_and_system_ticks_are_read_after_a_command_name_holding_spaces_and_parentheses()
+    {
+        const string stat = "4242 (dotnet (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 566 0 0 20 0 30 0 100 0 0";
+        Assert.Equal(TimeSpan.FromSeconds(18), ServerCpu.Parse(stat));
+    }
+
+    [Fact]
+    public void This_process_has_used_some_cpu_and_a_missing_process_has_none()
+    {
+        Assert.True(ServerCpu.Read(Environment.ProcessId) > TimeSpan.Zero);
+        Assert.Null(ServerCpu.Read(null));
+        Assert.Null(ServerCpu.Read(int.MaxValue));
     }
 }
