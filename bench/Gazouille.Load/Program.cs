@@ -74,11 +74,12 @@ var scenarios = new Option<string>("--scenarios") { Description = "Comma-separat
 var slice = new Option<double>("--slice") { Description = "Seconds per measured slice", DefaultValueFactory = _ => 2 };
 var rounds = new Option<int>("--rounds") { Description = "Rounds of interleaved slices (the median ratio counts)", DefaultValueFactory = _ => 3 };
 var factor = new Option<double>("--factor") { Description = "Fail when a ratio fell by more than this factor", DefaultValueFactory = _ => 2 };
+var merge = new Option<bool>("--merge") { Description = "With --write-baseline: merge into the existing file (lowest ratio, highest CPU cost per scenario)" };
 var serverPid = new Option<int?>("--server-pid") { Description = "The server's process id: judge answers per server CPU second (robust on a shared machine)" };
 var regressConnections = new Option<int>("--connections") { Description = "Connections (closed loop)", DefaultValueFactory = _ => 8 };
 var regress = new Command("regress", "Throughput of each scenario as a ratio to the trivial endpoint, against a baseline (CI)")
 {
-    url, tokens, timeout, baseline, writeBaseline, scenarios, slice, rounds, factor, regressConnections, serverPid,
+    url, tokens, timeout, baseline, writeBaseline, scenarios, slice, rounds, factor, regressConnections, serverPid, merge,
 };
 regress.SetAction(async (r, ct) =>
 {
@@ -103,8 +104,10 @@ regress.SetAction(async (r, ct) =>
     Console.WriteLine($"({clock.Elapsed.TotalSeconds:F0} s, {r.GetValue(rounds)} rounds of {r.GetValue(slice)} s slices, {r.GetValue(regressConnections)} connections, load average {RegressionRunner.LoadAverage()})");
     if (r.GetValue(writeBaseline))
     {
-        new Baseline($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {RegressionRunner.LoadAverage()}", metric, r.GetValue(regressConnections), r.GetValue(slice),
-            new SortedDictionary<string, double>(results.ToDictionary(x => x.Scenario, x => Math.Round(x.Ratio, 4)))).Write(file);
+        var measured = new Baseline($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {RegressionRunner.LoadAverage()}", metric, r.GetValue(regressConnections), r.GetValue(slice),
+            new SortedDictionary<string, double>(results.ToDictionary(x => x.Scenario, x => Math.Round(x.Ratio, 4))),
+            results.All(x => !double.IsNaN(x.CpuMsPerRequest)) ? new SortedDictionary<string, double>(results.ToDictionary(x => x.Scenario, x => Math.Round(x.CpuMsPerRequest, 2))) : null);
+        (r.GetValue(merge) && File.Exists(file) ? Baseline.Read(file).Merge(measured) : measured).Write(file);
         Console.WriteLine($"Wrote {file}.");
         return 0;
     }

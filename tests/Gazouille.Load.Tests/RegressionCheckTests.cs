@@ -25,6 +25,30 @@ public class RegressionCheckTests
     public void Only_a_fall_of_more_than_the_factor_fails(double baseline, double measured, Verdict expected) =>
         Assert.Equal(expected, RegressionCheck.Judge(baseline, measured, 2, errors: 0));
 
+    [Theory]
+    [InlineData(0.09, 10.0, 25.0, Verdict.Regressed)] // ratio fell 2.2× and the CPU per request grew 2.5×: the scenario's own work
+    [InlineData(0.09, 10.0, 15.0, Verdict.Pass)]      // ratio fell, cost did not: the trivial endpoint got cheaper (a quiet machine)
+    [InlineData(0.19, 10.0, 25.0, Verdict.Pass)]      // cost grew, ratio held: everything got dearer (a busy machine)
+    [InlineData(0.09, null, 15.0, Verdict.Regressed)] // no cost in the baseline: the ratio alone decides
+    public void With_cpu_costs_both_the_ratio_and_the_cost_must_have_moved_by_the_factor(double ratio, double? baselineCost, double cost, Verdict expected) =>
+        Assert.Equal(expected, RegressionCheck.Judge(0.2, ratio, 2, errors: 0, baselineCost, cost));
+
+    [Fact]
+    public void Merging_runs_keeps_the_lowest_ratio_and_the_highest_cost_of_each_scenario()
+    {
+        var a = new Baseline("a", Metrics.PerCpuSecond, 8, 2, new() { ["home"] = 0.02, ["check"] = 0.1 }, new() { ["home"] = 20, ["check"] = 3 });
+        var b = new Baseline("b", Metrics.PerCpuSecond, 8, 2, new() { ["home"] = 0.03, ["check"] = 0.06, ["search"] = 0.04 }, new() { ["home"] = 30, ["check"] = 2 });
+        var m = a.Merge(b);
+
+        Assert.Equal(0.02, m.Ratios["home"]);
+        Assert.Equal(0.06, m.Ratios["check"]);
+        Assert.Equal(0.04, m.Ratios["search"]);
+        Assert.Equal(30, m.CpuMsPerRequest!["home"]);
+        Assert.Equal(3, m.CpuMsPerRequest["check"]);
+        Assert.Contains("a", m.Measured, StringComparison.Ordinal);
+        Assert.Contains("b", m.Measured, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_scenario_that_answers_errors_fails_however_fast_it_is() =>
         Assert.Equal(Verdict.Errors, RegressionCheck.Judge(0.2, 5, 2, errors: 3));
