@@ -63,7 +63,11 @@ done
 [ -n "$url" ] || fail "The server did not start within 2 minutes."
 echo "== Server on $url (started $(( $(date +%s) - start )) s after the start of the check, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
-pid=$(pgrep -P "$wrapper" | head -1)
+# The server is the child of `timeout`; read /proc when pgrep (procps) is missing.
+pid=$(pgrep -P "$wrapper" 2>/dev/null | head -1)
+if [ -z "$pid" ]; then
+  for f in /proc/[0-9]*/stat; do read -r p _ _ pp _ <"$f" 2>/dev/null && [ "$pp" = "$wrapper" ] && pid=$p && break; done
+fi
 [ -n "$pid" ] || fail "Cannot find the server's process."
 args=(regress --url "$url" --server-pid "$pid" --tokens "$tokens" --baseline "${BASELINE:-bench/load/baseline.json}" --slice "${SLICE:-2}" --rounds "${ROUNDS:-3}" --factor "${FACTOR:-2}")
 [ "${WRITE_BASELINE:-0}" = 1 ] && args+=(--write-baseline)
