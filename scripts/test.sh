@@ -70,6 +70,19 @@ echo "Server tests on PostgreSQL: $ppass passed, $pfail failed"
 passed=$((passed + ppass)); failed=$((failed + pfail))
 if [ "$pg" -ne 0 ]; then status=1; fi
 
+# Performance: the S scenarios against the committed baseline (bench/load/ci.sh, one test per scenario). It judges
+# ratios to a trivial endpoint per server CPU second, so a slower or busier machine does not fail it; only a
+# regression of more than 2× does (see docs/benchmarks.md).
+echo "== Running the performance regression check (bench/load/ci.sh)"
+NO_BUILD=1 bash bench/load/ci.sh 2>&1 | tee "$log"
+perf=${PIPESTATUS[0]}
+summary=$(grep -E '^Performance regression check: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+fpass=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"${summary:-x: 0 passed, 0 failed}")
+ffail=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${summary:-x: 0 passed, 0 failed}")
+if [ "$perf" -ne 0 ] && [ "$ffail" -eq 0 ]; then ffail=1; fi
+passed=$((passed + fpass)); failed=$((failed + ffail))
+if [ "$perf" -ne 0 ]; then status=1; fi
+
 # Compatibility: the Mastodon client libraries (masto, megalodon) against a real `gazouille serve` (tests/compat).
 echo "== Running client compatibility tests (tests/compat)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -2,6 +2,8 @@
 # Load benchmark of the server: home timeline, search, the web home page, a trivial endpoint in the same run (for the
 # ratio), and publishing.
 #   bench/load/run.sh [S|M]        S: 1k users, 50k posts (quick)   M: 10k users, 100 follows each, 1M posts
+# The home timeline is also driven at a fixed rate (open model, bench/Gazouille.Load: latency from each request's
+# intended start, coordinated omission corrected), by default at half the closed-loop rate just measured (HOME_RATE).
 # Environment: DURATION (s, default 20), THREADS (2), CONNECTIONS (32), PORT (5091), BENCH_DATA (data folder,
 # default /tmp/gazouille-bench-<set>; reused when it already holds a generated set, REGENERATE=1 to start over),
 # NO_DOC=1 to skip appending the results to docs/benchmarks.md.
@@ -31,8 +33,11 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "== Building (Release)"
-dotnet build src/Gazouille -c Release -nologo -v q >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | sort -u | head -20; exit 1; }
+for p in src/Gazouille bench/Gazouille.Load; do
+  dotnet build "$p" -c Release -nologo -v q >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | sort -u | head -20; exit 1; }
+done
 gz=(dotnet "$root/src/Gazouille/bin/Release/net10.0/gazouille.dll")
+load=(dotnet "$root/bench/Gazouille.Load/bin/Release/net10.0/gazouille-load.dll")
 
 if [ "${REGENERATE:-0}" = 1 ]; then rm -rf "$data"; fi
 if [ ! -s "$tokens" ]; then
@@ -95,6 +100,13 @@ run() {
 run trivial /api/v1/custom_emojis
 run markers /api/v1/markers
 run home "/api/v1/timelines/home?limit=20"
+# The same at a fixed rate: what readers see when the server is busy but not saturated.
+home_rate=${HOME_RATE:-$(awk '{ r = int($1 / 2); print (r > 0 ? r : 1) }' "$out/home")}
+echo "== home at a fixed $home_rate req/s (${duration}s, $connections connections)"
+"${load[@]}" run --url "$url" --scenario home --tokens "$tokens" --rate "$home_rate" --connections "$connections" --duration "$duration" \
+  --warmup 0 --label "GET /api/v1/timelines/home?limit=20, fixed rate" >"$out/home-fixed.txt" || true
+grep -v '^ROW ' "$out/home-fixed.txt"
+home_fixed=$(sed -n 's/^ROW //p' "$out/home-fixed.txt")
 # Full-text search of posts (issue 7): FTS5, visibility checked on every match, a page of 20 newest first.
 run search /api/v2/search bench/load/search.lua
 rss_home=$(cat "$out/peak" 2>/dev/null || rss)
@@ -145,6 +157,13 @@ Generation: $gen_seconds s (\`admin generate\`, database folder $db_size).
 | **GET / (web home page, HTML, 50 connections)** | **$w_rps** | $w_p50 | $w_p99 | $w_err | $(ratio "$w_rps" "$t_rps") |
 | **POST /api/v1/statuses** (company, unique text) | **$p_rps** | $p_p50 | $p_p99 | $p_err | $(ratio "$p_rps" "$t_rps") |
 | trivial again, after the others | $t2_rps | $t2_p50 | $t2_p99 | $t2_err | $(ratio "$t2_rps" "$t_rps") |
+
+Fixed rate (open model, bench/Gazouille.Load, right after the closed-loop home row): latency from each request's
+intended start (coordinated omission corrected), service p99 from its actual send.
+
+| scenario | offered | achieved req/s | p50 | p90 | p99 | p99.9 | max | service p99 | non-2xx / failed / not sent |
+|---|---|---|---|---|---|---|---|---|---|
+$home_fixed
 
 Server memory (RSS): ${rss_start} MB after start, ${rss_rest} MB at rest after warm-up, ${rss_home} MB peak during the home
 timeline, ${rss_load} MB peak during publishing, ${rss_after} MB at rest afterwards (high-water mark ${hwm_all} MB).
