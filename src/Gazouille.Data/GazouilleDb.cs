@@ -37,6 +37,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<StatusProof> StatusProofs => Set<StatusProof>();
     public DbSet<Report> Reports => Set<Report>();
+    public DbSet<AccountWarning> AccountWarnings => Set<AccountWarning>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -242,6 +243,17 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.ReporterId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.TargetAccountId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.ResolvedAt, x.Id });
+            e.Property(x => x.Action).HasMaxLength(16);
+            e.Property(x => x.ActionText).HasMaxLength(AccountWarning.TextMaxLength);
+        });
+        builder.Entity<AccountWarning>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Action).HasMaxLength(16);
+            e.Property(x => x.Text).HasMaxLength(AccountWarning.TextMaxLength);
+            e.Property(x => x.StatusIds).HasMaxLength(Report.MaxStatuses * 21);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.AccountId, x.Id });
         });
     }
 }

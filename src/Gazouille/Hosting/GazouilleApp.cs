@@ -120,6 +120,7 @@ public static class GazouilleApp
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
         services.AddScoped<Features.Reports.ReportBook>();
+        services.AddScoped<Features.Reports.ReportActions>();
         // Shared by the server and the admin commands: the signing keys' private halves are protected with this key ring.
         services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
         services.AddSingleton<Features.Trust.SigningKeyCache>();
