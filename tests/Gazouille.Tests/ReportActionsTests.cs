@@ -144,4 +144,91 @@ public sealed class ReportActionsTests : IAsyncLifetime
         // Hiding needs a reported post.
         await (await mod.PostAsJsonAsync($"/api/v1/gazouille/admin/reports/{aboutMod2.Id()}/action", new { type = "hide", text = "x" })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
     }
+
+    [Fact]
+    public async Task Readers_report_a_post_or_a_profile_from_the_web_app_with_or_without_javascript()
+    {
+        var (_, author) = await _f.SignedInAsync("author");
+        await _f.CreateUserAsync("reader");
+        await _f.CreateUserAsync("mod", AccountRole.Moderator);
+        var post = (await author.PostStatusAsync("Le client X nous lâche", "company")).Id();
+        var secret = (await author.PostStatusAsync("@author seul", "direct")).Id();
+        var browser = await WebBrowser.SignInAsync(_f, "reader", "fr");
+
+        // The link under the post, and on the profile; never under one's own posts.
+        var thread = await browser.PageAsync($"/@author/{post}");
+        Assert.Contains($"href=\"/report?status={post}\"", thread, StringComparison.Ordinal);
+        Assert.Contains(">Signaler<", thread, StringComparison.Ordinal);
+        Assert.Contains("href=\"/report?account=author\"", await browser.PageAsync("/@author"), StringComparison.Ordinal);
+        var own = await WebBrowser.SignInAsync(_f, "author");
+        Assert.DoesNotContain("/report?status=", await own.PageAsync($"/@author/{post}"), StringComparison.Ordinal);
+        await own.PageAsync($"/report?status={post}", HttpStatusCode.NotFound);
+
+        // Without JavaScript: a page, then the thanks. Hostile comments are kept as text.
+        var page = await browser.PageAsync($"/report?status={post}");
+        Assert.Contains("Pourquoi signalez-vous @author ?", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        var sent = await browser.SubmitAsync($"/report?status={post}", $"/report?status={post}", ("category", "leak"), ("comment", "<img src=x onerror=alert(1)> \u202Eabc"));
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Contains("Merci", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // With htmx: the form and the answer are fragments (no layout).
+        var fragment = await browser.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/report?account=author") { Headers = { { "HX-Request", "true" } } });
+        var fragmentHtml = await fragment.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", fragmentHtml, StringComparison.Ordinal);
+        Assert.Contains("id=\"report-slot-profile\"", fragmentHtml, StringComparison.Ordinal);
+        var viaHtmx = await browser.SubmitWithHtmxAsync("/report?account=author", "/report?account=author", ("category", "harassment"), ("comment", ""));
+        var answer = await viaHtmx.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", answer, StringComparison.Ordinal);
+        Assert.Contains("Merci", answer, StringComparison.Ordinal);
+
+        // Refused: a bad category (422 with the form again), what the reader cannot see or what does not exist (404).
+        var bad = await browser.SubmitAsync($"/report?status={post}", $"/report?status={post}", ("category", "'; DROP TABLE x"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        await browser.PageAsync($"/report?status={secret}", HttpStatusCode.NotFound);
+        await browser.PageAsync("/report?status=99999999999", HttpStatusCode.NotFound);
+        await browser.PageAsync("/report?account=nobody", HttpStatusCode.NotFound);
+        await browser.PageAsync("/report", HttpStatusCode.NotFound);
+        // Without the anti-forgery token, nothing is filed.
+        var forged = await browser.Http.PostAsync($"/report?status={post}", new FormUrlEncodedContent([KeyValuePair.Create("category", "leak")]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        var mod = await WebBrowser.SignInAsync(_f, "mod");
+        var list = await mod.PageAsync("/moderation/reports");
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", list, StringComparison.Ordinal);
+        Assert.Equal(2, HtmlForms.Parse(list).QuerySelectorAll("form.report-actions").Length);
+    }
+
+    [Fact]
+    public async Task Moderators_act_from_the_reports_page_and_both_people_read_the_outcome_in_their_language()
+    {
+        var (_, _, _, _, post, report) = await ReportedAsync("Un post à masquer");
+        var mod = await WebBrowser.SignInAsync(_f, "mod", "fr");
+        var page = await mod.PageAsync("/moderation/reports");
+        Assert.Contains("Masquer les posts", page, StringComparison.Ordinal);
+
+        // An empty (or invisible) reason is refused in French, and nothing happens.
+        var empty = await mod.SubmitAsync("/moderation/reports", "/moderation/reports?handler=act", ("id", report), ("type", "hide"), ("reason", "\u200B "));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Contains("role=\"alert\"", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var employee = await WebBrowser.SignInAsync(_f, "reader");
+        var refused = await employee.Http.PostAsync("/moderation/reports?handler=act", new FormUrlEncodedContent([KeyValuePair.Create("id", report), KeyValuePair.Create("type", "hide")]));
+        Assert.True(refused.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, refused.StatusCode.ToString());
+        await employee.PageAsync($"/@author/{post}");
+
+        var done = await mod.SubmitAsync("/moderation/reports", "/moderation/reports?handler=act", ("id", report), ("type", "hide"), ("reason", "<b>Faux</b> chiffres"));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Contains("Posts masqués", System.Net.WebUtility.HtmlDecode(await mod.PageAsync("/moderation/reports")), StringComparison.Ordinal);
+        await employee.PageAsync($"/@author/{post}", HttpStatusCode.NotFound);
+
+        var author = await WebBrowser.SignInAsync(_f, "author", "fr");
+        var own = System.Net.WebUtility.HtmlDecode(await author.PageAsync($"/@author/{post}"));
+        Assert.Contains("Masqué par un modérateur", own, StringComparison.Ordinal);
+        var authorNotes = await author.PageAsync("/notifications");
+        Assert.Contains("&lt;b&gt;Faux&lt;/b&gt; chiffres", authorNotes, StringComparison.Ordinal);
+        Assert.Contains("Un modérateur a masqué vos posts", System.Net.WebUtility.HtmlDecode(authorNotes), StringComparison.Ordinal);
+        var reader = System.Net.WebUtility.HtmlDecode(await employee.PageAsync("/notifications"));
+        Assert.Contains("Your report about @author: the posts were hidden.", reader, StringComparison.Ordinal);
+        Assert.DoesNotContain("Faux", reader, StringComparison.Ordinal);
+        Assert.Contains("Outcome: ", System.Net.WebUtility.HtmlDecode(await (await WebBrowser.SignInAsync(_f, "mod")).PageAsync("/moderation/reports?resolved=true")), StringComparison.Ordinal);
+    }
 }
