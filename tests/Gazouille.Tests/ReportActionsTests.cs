@@ -105,6 +105,18 @@ public sealed class ReportActionsTests : IAsyncLifetime
         await (await author.GetAsync("/api/v1/accounts/verify_credentials")).ErrorAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(3, (await reader.GetOkAsync("/api/v1/notifications?types[]=gazouille.report.resolved")).Count());
         Assert.Equal(0, (await mod.GetOkAsync("/api/v1/admin/reports")).Count());
+
+        // The compliance dashboard counts them: JSON, CSV and the page.
+        var figures = (await mod.GetOkAsync("/api/v1/gazouille/compliance")).GetProperty("reports");
+        Assert.Equal(3, figures.Int("filed"));
+        Assert.Equal(3, figures.Int("resolved"));
+        Assert.Equal(0, figures.Int("open"));
+        Assert.Equal(["delete", "suspend", "warn"], figures.GetProperty("by_action").EnumerateArray().Select(c => c.Str("key")).Order(StringComparer.Ordinal).ToList());
+        var csv = await (await mod.GetAsync("/api/v1/gazouille/compliance?format=csv")).Content.ReadAsStringAsync();
+        Assert.Contains("report,filed,,,,,3\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("report_category,misleading,,,,,1\r\n", csv, StringComparison.Ordinal);
+        var page = await (await WebBrowser.SignInAsync(_f, "mod", "fr")).PageAsync("/compliance");
+        Assert.Contains("data-action=\"suspend\">1<", page, StringComparison.Ordinal);
     }
 
     [Fact]
