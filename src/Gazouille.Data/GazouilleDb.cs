@@ -38,6 +38,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<StatusProof> StatusProofs => Set<StatusProof>();
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<MediaFile> MediaFiles => Set<MediaFile>();
+    public DbSet<AccountWarning> AccountWarnings => Set<AccountWarning>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -250,6 +251,17 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.ReporterId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.TargetAccountId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.ResolvedAt, x.Id });
+            e.Property(x => x.Action).HasMaxLength(16);
+            e.Property(x => x.ActionText).HasMaxLength(AccountWarning.TextMaxLength);
+        });
+        builder.Entity<AccountWarning>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Action).HasMaxLength(16);
+            e.Property(x => x.Text).HasMaxLength(AccountWarning.TextMaxLength);
+            e.Property(x => x.StatusIds).HasMaxLength(Report.MaxStatuses * 21);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.AccountId, x.Id });
         });
     }
 }

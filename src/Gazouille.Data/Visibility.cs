@@ -35,8 +35,8 @@ public static class Visibility
     }
 
     /// <summary>
-    /// Posts the viewer may read, plus the viewer's own held or rejected posts (the author follows their review) and,
-    /// for moderators, every held or rejected post (they review them). Only "status by id" uses this: timelines,
+    /// Posts the viewer may read, plus the viewer's own held, rejected or hidden posts (the author follows their review,
+    /// and reads the post a moderator hid after a report) and, for moderators, every such post (they review them). Only "status by id" uses this: timelines,
     /// threads, notifications of others and counts use <see cref="StatusesVisibleTo"/>, which shows published posts only.
     /// A boost of a held post is never shown, even to its booster: it would carry text nobody approved.
     /// </summary>

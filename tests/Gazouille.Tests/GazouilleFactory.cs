@@ -37,7 +37,8 @@ public sealed class GazouilleFactory : IAsyncDisposable
     }
 
     /// <summary>Starts a server; on <paramref name="data"/> when given (kept on dispose), else on fresh data.</summary>
-    public static async Task<GazouilleFactory> StartAsync(Dictionary<string, string?>? settings = null, TestData? data = null)
+    public static async Task<GazouilleFactory> StartAsync(Dictionary<string, string?>? settings = null, TestData? data = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var ownsData = data is null;
         data ??= await TestData.CreateAsync();
@@ -47,6 +48,7 @@ public sealed class GazouilleFactory : IAsyncDisposable
         // Limits stay on (every answer carries their headers) but so high that no test meets them; RateLimitTests lowers them.
         builder.Configuration.AddInMemoryCollection(RaisedRateLimits);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        configure?.Invoke(builder);
         var app = GazouilleApp.Build(builder);
         await data.Location.MigrateAsync(app.Services);
         await app.StartAsync();

@@ -70,8 +70,8 @@ public sealed class HardeningTests : IAsyncLifetime
     [Fact]
     public async Task Every_page_after_hostile_posts_and_profiles_obeys_the_content_security_policy()
     {
-        var (_, alice) = await _f.SignedInAsync("alice", AccountRole.Admin);
-        await _f.CreateUserAsync("mod", AccountRole.Moderator);
+        var (aliceId, alice) = await _f.SignedInAsync("alice", AccountRole.Admin);
+        var modId = await _f.CreateUserAsync("mod", AccountRole.Moderator);
         await _f.CreateTeamAsync("ops", "alice");
         var ids = new List<string>();
         foreach (var payload in Payloads)
@@ -82,6 +82,21 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.NotEmpty(ids);
         var note = await alice.PatchAsync("/api/v1/accounts/update_credentials", ApiAssert.Form(("note", string.Join(" ", Payloads))));
         Assert.True(note.IsSuccessStatusCode, await note.Content.ReadAsStringAsync());
+
+        // Hostile reports reach the moderators' page; the moderator's report form shows alice's hostile post.
+        var modApi = _f.Client(await _f.TokenAsync(modId));
+        foreach (var payload in Payloads)
+            await modApi.PostAsJsonAsync("/api/v1/reports", new { account_id = aliceId.ToString(System.Globalization.CultureInfo.InvariantCulture), status_ids = new[] { ids[0] }, comment = payload });
+        var modBrowser = await WebBrowser.SignInAsync(_f, "mod");
+        foreach (var page in new[] { $"/report?status={ids[0]}", "/report?account=alice" })
+        {
+            var answer = await modBrowser.Http.GetAsync(page);
+            var html = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode is HttpStatusCode.OK, $"{page}: {(int)answer.StatusCode}");
+            AssertHeaders(answer, page);
+            AssertNothingInline(html, page);
+            Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        }
 
         var browser = await WebBrowser.SignInAsync(_f, "alice");
         string[] pages = ["/", "/company", "/@alice", $"/@alice/{ids[0]}", $"/@alice/{ids[0]}/history", "/teams", "/teams/ops", "/notifications",

@@ -132,6 +132,42 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.AccountWarning", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ReportId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StatusIds")
+                        .IsRequired()
+                        .HasMaxLength(420)
+                        .HasColumnType("character varying(420)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.ToTable("AccountWarnings");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.AuditEntry", b =>
                 {
                     b.Property<long>("Seq")
@@ -575,6 +611,9 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.Property<long>("FromAccountId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ReportId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("StatusId")
                         .HasColumnType("bigint");
 
@@ -582,6 +621,9 @@ namespace Gazouille.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("WarningId")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
@@ -700,6 +742,15 @@ namespace Gazouille.Data.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ActionText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Category")
                         .IsRequired()
@@ -1409,6 +1460,15 @@ namespace Gazouille.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("PartnerOrg");
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.AccountWarning", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Gazouille.Data.Entities.FalsePositiveReport", b =>

@@ -127,6 +127,42 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.AccountWarning", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusIds")
+                        .IsRequired()
+                        .HasMaxLength(420)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.ToTable("AccountWarnings");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.AuditEntry", b =>
                 {
                     b.Property<long>("Seq")
@@ -570,6 +606,9 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.Property<long>("FromAccountId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ReportId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("StatusId")
                         .HasColumnType("INTEGER");
 
@@ -577,6 +616,9 @@ namespace Gazouille.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("WarningId")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -695,6 +737,15 @@ namespace Gazouille.Data.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActionText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Category")
                         .IsRequired()
@@ -1396,6 +1447,15 @@ namespace Gazouille.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("PartnerOrg");
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.AccountWarning", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Gazouille.Data.Entities.FalsePositiveReport", b =>

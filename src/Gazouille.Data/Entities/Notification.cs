@@ -12,5 +12,9 @@ public class Notification
     public required string Type { get; set; }
     public long? StatusId { get; set; }
     public Status? Status { get; set; }
+    /// <summary>For <c>gazouille.report.resolved</c>: the reporter's report whose outcome this tells.</summary>
+    public long? ReportId { get; set; }
+    /// <summary>For <c>moderation_warning</c>: the decision told to the account.</summary>
+    public long? WarningId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

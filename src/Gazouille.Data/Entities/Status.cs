@@ -3,7 +3,8 @@ namespace Gazouille.Data.Entities;
 /// <summary>Who may read a post. The order is not a subset order; see <see cref="Visibility"/> for the rule.</summary>
 public enum AudienceKind { Direct = 0, Followers = 1, Team = 2, Company = 3, Partners = 4, Public = 5 }
 
-public enum StatusState { Published = 0, Held = 1, Rejected = 2 }
+/// <summary>Hidden: a moderator hid it after a report; only its author and moderators may still open it.</summary>
+public enum StatusState { Published = 0, Held = 1, Rejected = 2, Hidden = 3 }
 
 /// <summary>A post, a reply or a boost (a boost has <see cref="ReblogOfId"/> and copies the original's audience).</summary>
 public class Status

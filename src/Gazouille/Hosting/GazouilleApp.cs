@@ -38,8 +38,10 @@ public static class GazouilleApp
         });
         builder.Configuration.AddJsonFile(Path.Combine(data.DataDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();
+        // OpenIddict logs whole OAuth requests at Information, PKCE verifiers and anti-forgery tokens included (it redacts
+        // only codes, secrets and tokens): its warnings and errors are enough.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
-            .AddFilter(DataLocation.ConnectionLogCategory, LogLevel.None);
+            .AddFilter("OpenIddict", LogLevel.Warning).AddFilter(DataLocation.ConnectionLogCategory, LogLevel.None);
         builder.Services.AddGazouilleCore(builder.Configuration, data);
         builder.Services.AddGazouilleAuth();
         builder.Services.AddGazouilleWeb();
@@ -119,6 +121,7 @@ public static class GazouilleApp
         services.AddScoped<AuditLog>();
         services.AddScoped<HeldPosts>();
         services.AddScoped<Features.Reports.ReportBook>();
+        services.AddScoped<Features.Reports.ReportActions>();
         // Shared by the server and the admin commands: the signing keys' private halves are protected with this key ring.
         services.AddDataProtection().PersistKeysToDbContext<GazouilleDb>().SetApplicationName("Gazouille");
         services.AddSingleton<Features.Trust.SigningKeyCache>();

@@ -16,16 +16,33 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
     public async Task SetSuspendedAsync(Viewer admin, long accountId, bool suspended, CancellationToken ct)
     {
         RequireAdmin(admin);
+        await SuspendAsync(admin, accountId, suspended, ct);
+    }
+
+    /// <summary>
+    /// Acting on a report, a moderator may suspend an employee or a guest; moderators and administrators only an
+    /// administrator may suspend. Joins the caller's transaction (the report's resolution commits with it).
+    /// </summary>
+    public async Task SuspendForReportAsync(Viewer moderator, long accountId, CancellationToken ct)
+    {
+        if (!moderator.IsModerator) throw ApiException.Forbidden("Only moderators and administrators act on reports");
+        if (!moderator.IsAdmin && await db.Users.AnyAsync(a => a.Id == accountId && a.Role != AccountRole.Employee, ct))
+            throw ApiException.Forbidden("Only administrators can suspend a moderator or an administrator");
+        await SuspendAsync(moderator, accountId, true, ct);
+    }
+
+    private async Task SuspendAsync(Viewer admin, long accountId, bool suspended, CancellationToken ct)
+    {
         if (accountId == admin.AccountId) throw ApiException.Unprocessable("Validation failed: you cannot suspend yourself");
         if (!suspended && await db.Users.AnyAsync(a => a.Id == accountId && a.PendingApproval, ct))
             throw ApiException.Unprocessable("Validation failed: this account is waiting for approval; approve or reject it");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var changed = await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Suspended, suspended), ct);
         if (changed == 0) throw ApiException.NotFound();
         // The account's open streams close when this commits, like its next request would be refused.
         stream.Raise(db, Streaming.StreamEvent.AccessOf(accountId));
         await audit.AppendAsync(await ActorAsync(admin, ct), suspended ? "account.suspend" : "account.unsuspend", $"account:{accountId}", new { }, ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
     }
 
     /// <summary>

@@ -89,6 +89,7 @@ public static class LeakReport
     {
         StatusState.Held => "held",
         StatusState.Rejected => "rejected",
+        StatusState.Hidden => "hidden",
         _ => "published",
     };
 }

@@ -30,7 +30,11 @@ public sealed record ComplianceReview(int Reviewed, int Approved, int Rejected, 
 /// <summary>The compliance dashboard's figures for a period; the page, the JSON and the CSV all come from this.</summary>
 public sealed record ComplianceReport(
     string From, string To, ComplianceDay[] PerDay, ComplianceCount[] Decisions, ComplianceCount[] ByType, ComplianceCount[] ByAudience,
-    ComplianceCount[] ByTeam, ComplianceCount[] TopFindings, ComplianceReview Review, ComplianceFalsePositives FalsePositives);
+    ComplianceCount[] ByTeam, ComplianceCount[] TopFindings, ComplianceReview Review, ComplianceFalsePositives FalsePositives, ComplianceReports Reports);
+
+/// <summary>Reports (of posts and accounts) filed in the period: how many, how many still open, per category and per outcome
+/// (hide, delete, suspend, warn, none).</summary>
+public sealed record ComplianceReports(int Filed, int Resolved, int Open, ComplianceCount[] ByCategory, ComplianceCount[] ByAction);
 
 /// <summary>
 /// Leak attempts (every decision other than allow, from the audit log) per day, type, audience and the author's teams;
@@ -106,12 +110,18 @@ public sealed class ComplianceStats(GazouilleDb db, TimeProvider clock)
         var accepted = reports.Count(r => r.Status == "accepted");
         var falsePositives = new ComplianceFalsePositives(reports.Count, accepted, reports.Count(r => r.Status == "rejected"), reports.Count(r => r.Status == "open"),
             warnings, Rate(accepted, warnings));
+        var filed = await db.Reports.AsNoTracking().Select(r => new { r.CreatedAt, r.Category, r.ResolvedAt, r.Action }).ToListAsync(ct);
+        filed = filed.Where(r => r.CreatedAt >= start && r.CreatedAt < end).ToList();
+        var resolvedReports = filed.Where(r => r.ResolvedAt is not null).ToList();
+        var userReports = new ComplianceReports(filed.Count, resolvedReports.Count, filed.Count - resolvedReports.Count,
+            Sorted(filed.GroupBy(r => r.Category).ToDictionary(g => g.Key, g => g.Count())),
+            Sorted(resolvedReports.GroupBy(r => r.Action ?? "none").ToDictionary(g => g.Key, g => g.Count())));
         ComplianceCount[] Sorted(Dictionary<string, int> counts) => counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => new ComplianceCount(c.Key, c.Value)).ToArray();
         return new ComplianceReport(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), perDay,
             [new("warn", perDay.Sum(d => d.Warn)), new("override", perDay.Sum(d => d.Override)), new("hold", perDay.Sum(d => d.Hold)), new("block", perDay.Sum(d => d.Block))],
             Sorted(types), Sorted(audiences), teams.OrderByDescending(t => t.Count).ThenBy(t => t.Key, StringComparer.Ordinal).ToArray(),
             top.OrderByDescending(c => c.Value).ThenBy(c => c.Key.Item1, StringComparer.Ordinal).Take(10).Select(c => new ComplianceCount($"{c.Key.Item1}: {c.Key.Item2}", c.Value)).ToArray(),
-            review, falsePositives);
+            review, falsePositives, userReports);
     }
 
     /// <summary>A share rounded to 4 decimals (the page, the JSON and the CSV show this same number); null without a denominator.</summary>
@@ -135,6 +145,10 @@ public sealed class ComplianceStats(GazouilleDb db, TimeProvider clock)
         var fp = r.FalsePositives;
         sb.Append(CultureInfo.InvariantCulture, $"false_positive,reported,,,,,{fp.Reported}\r\nfalse_positive,accepted,,,,,{fp.Accepted}\r\nfalse_positive,rejected,,,,,{fp.Rejected}\r\n");
         sb.Append(CultureInfo.InvariantCulture, $"false_positive,open,,,,,{fp.Open}\r\nfalse_positive,warnings,,,,,{fp.Warnings}\r\nfalse_positive,rate,,,,,{Number(fp.Rate)}\r\n");
+        var rep = r.Reports;
+        sb.Append(CultureInfo.InvariantCulture, $"report,filed,,,,,{rep.Filed}\r\nreport,resolved,,,,,{rep.Resolved}\r\nreport,open,,,,,{rep.Open}\r\n");
+        foreach (var c in rep.ByCategory) sb.Append(CultureInfo.InvariantCulture, $"report_category,{Q(c.Key)},,,,,{c.Count}\r\n");
+        foreach (var c in rep.ByAction) sb.Append(CultureInfo.InvariantCulture, $"report_action,{Q(c.Key)},,,,,{c.Count}\r\n");
         foreach (var d in r.PerDay)
             sb.Append(CultureInfo.InvariantCulture, $"false_positive_day,{d.Date},,,,,{d.FalsePositives}\r\nfalse_positive_rate_day,{d.Date},,,,,{Number(d.FalsePositiveRate)}\r\n");
         return sb.ToString();

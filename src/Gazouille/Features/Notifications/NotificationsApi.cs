@@ -10,11 +10,27 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Notifications;
 
-public sealed record NotificationEntity(string Id, string Type, string CreatedAt, string GroupKey, AccountEntity Account, StatusEntity? Status);
+public sealed record NotificationEntity(string Id, string Type, string CreatedAt, string GroupKey, AccountEntity Account, StatusEntity? Status)
+{
+    /// <summary>Mastodon's AccountWarning, on a <c>moderation_warning</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AccountWarningEntity? ModerationWarning { get; init; }
+
+    /// <summary>The reporter's own report, on a <c>gazouille.report.resolved</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Reports.ReportEntity? Report { get; init; }
+}
+
+/// <summary>Mastodon's AccountWarning; <c>gazouille.action</c> says what Gazouille did (hide, delete, suspend, warn).</summary>
+public sealed record AccountWarningEntity(string Id, string Action, string Text, List<string> StatusIds, AccountEntity TargetAccount, object? Appeal,
+    string CreatedAt, AccountWarningDetail Gazouille);
+
+public sealed record AccountWarningDetail(string Action, string? ReportId);
 
 public static class NotificationsApi
 {
     private static readonly string[] KnownTypes = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report",
+        Reports.ReportActions.WarningNotification, Reports.ReportActions.OutcomeNotification,
         Moderation.HeldPosts.RejectedNotification, Moderation.HeldPosts.ApprovedNotification, Moderation.HeldPosts.EditRequestedNotification];
 
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)

@@ -81,13 +81,24 @@ public sealed class ReportBook(GazouilleDb db, AuditLog audit, StatusRenderer st
         var now = clock.GetUtcNow();
         report.ResolvedAt = resolved ? now : null;
         report.ResolvedById = resolved ? moderator.AccountId : null;
+        report.Action = null;
+        report.ActionText = "";
         report.UpdatedAt = now;
+        if (resolved) TellReporter(report, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(await ActorAsync(moderator.AccountId, ct), resolved ? "report.resolve" : "report.reopen", $"report:{Ids.Format(report.Id)}", new { }, ct);
         await tx.CommitAsync(ct);
         return report;
     }
+
+    /// <summary>The reporter learns that the report was handled (and how), never the moderator's reason nor who they are.</summary>
+    public void TellReporter(Report report, DateTimeOffset now) =>
+        db.Notifications.Add(new Notification
+        {
+            Id = Snowflake.NewId(now), AccountId = report.ReporterId, FromAccountId = report.ReporterId, Type = ReportActions.OutcomeNotification,
+            ReportId = report.Id, CreatedAt = now,
+        });
 
     private async Task<string> ActorAsync(long accountId, CancellationToken ct) =>
         "@" + await db.Users.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.UserName).FirstAsync(ct);
@@ -101,7 +112,7 @@ public sealed class ReportBook(GazouilleDb db, AuditLog audit, StatusRenderer st
         var target = await db.Users.AsNoTracking().FirstAsync(a => a.Id == r.TargetAccountId, ct);
         return new ReportEntity(Ids.Format(r.Id), r.ResolvedAt is not null, r.ResolvedAt is { } at ? AccountRenderer.Iso(at) : null, r.Category,
             r.Comment, false, AccountRenderer.Iso(r.CreatedAt), StatusIdsOf(r).Select(Ids.Format).ToList(), [],
-            await accounts.RenderAsync(reporter, target, ct: ct));
+            await accounts.RenderAsync(reporter, target, ct: ct), new ReportOutcome(r.ResolvedAt is null ? null : r.Action ?? "none", null));
     }
 
     /// <summary>Mastodon's Admin::Report (reduced): both accounts and the reported posts as the moderator sees them.</summary>
@@ -114,13 +125,17 @@ public sealed class ReportBook(GazouilleDb db, AuditLog audit, StatusRenderer st
         return new AdminReportEntity(Ids.Format(r.Id), r.ResolvedAt is not null, r.ResolvedAt is { } at ? AccountRenderer.Iso(at) : null, r.Category,
             r.Comment, false, AccountRenderer.Iso(r.CreatedAt), AccountRenderer.Iso(r.UpdatedAt),
             (await Render(r.ReporterId))!, (await Render(r.TargetAccountId))!, null, await Render(r.ResolvedById),
-            await statuses.RenderManyAsync(moderator, posts, ct), []);
+            await statuses.RenderManyAsync(moderator, posts, ct), [], new ReportOutcome(r.ResolvedAt is null ? null : r.Action ?? "none", r.ActionText));
     }
 }
 
 public sealed record ReportEntity(string Id, bool ActionTaken, string? ActionTakenAt, string Category, string Comment, bool Forwarded,
-    string CreatedAt, List<string> StatusIds, List<string> RuleIds, AccountEntity TargetAccount);
+    string CreatedAt, List<string> StatusIds, List<string> RuleIds, AccountEntity TargetAccount, ReportOutcome Gazouille);
+
+/// <summary>How a report was resolved: hide, delete, suspend, warn, or none (resolved without action); null while open.
+/// The moderator's reason (<c>text</c>) is for moderators and the author, never the reporter.</summary>
+public sealed record ReportOutcome(string? Action, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Text);
 
 public sealed record AdminReportEntity(string Id, bool ActionTaken, string? ActionTakenAt, string Category, string Comment, bool Forwarded,
     string CreatedAt, string UpdatedAt, AccountEntity Account, AccountEntity TargetAccount, AccountEntity? AssignedAccount,
-    AccountEntity? ActionTakenByAccount, List<StatusEntity> Statuses, List<string> Rules);
+    AccountEntity? ActionTakenByAccount, List<StatusEntity> Statuses, List<string> Rules, ReportOutcome Gazouille);

@@ -6,11 +6,12 @@ using Microsoft.Extensions.Localization;
 namespace Gazouille.Features.Reports;
 
 /// <summary>The reports in the moderation area: open ones first (or the resolved ones), resolve or reopen. Moderators only.</summary>
-public sealed class ReportsModel(ReportBook book, IStringLocalizer<WebText> t) : WebPageModel
+public sealed class ReportsModel(ReportBook book, ReportActions actions, IStringLocalizer<WebText> t) : WebPageModel
 {
     [FromQuery] public bool Resolved { get; set; }
     public List<AdminReportEntity> Items { get; private set; } = [];
     [TempData] public string? Message { get; set; }
+    public string? Error { get; private set; }
 
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
     {
@@ -25,6 +26,28 @@ public sealed class ReportsModel(ReportBook book, IStringLocalizer<WebText> t) :
     public Task<IActionResult> OnPostResolveAsync([FromForm] string? id, CancellationToken ct) => SetAsync(id, true, t["Report resolved."], ct);
 
     public Task<IActionResult> OnPostReopenAsync([FromForm] string? id, CancellationToken ct) => SetAsync(id, false, t["Report reopened."], ct);
+
+    public async Task<IActionResult> OnPostActAsync([FromForm] string? id, [FromForm] string? type, [FromForm] string? reason, CancellationToken ct)
+    {
+        try
+        {
+            await actions.TakeAsync(Viewer, id ?? "", type, reason, ct);
+        }
+        catch (ApiException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return NotFound();
+        }
+        catch (ApiException e)
+        {
+            // The list comes back with the explanation, in the reader's language, and the status says it failed.
+            Error = Explain(e);
+            await OnGetAsync(ct);
+            Response.StatusCode = e.Status;
+            return Page();
+        }
+        Message = t["Report.Done." + type!.Trim().ToLowerInvariant()];
+        return LocalRedirect("/moderation/reports");
+    }
 
     private async Task<IActionResult> SetAsync(string? id, bool resolved, string done, CancellationToken ct)
     {

@@ -16,6 +16,8 @@ public static class ReportsApi
         admin.MapGet("/{id}", Get).RequireScope("read:accounts");
         admin.MapPost("/{id}/resolve", (string id, HttpContext http, ReportBook book, CancellationToken ct) => SetResolved(id, true, http, book, ct)).RequireScope("write:accounts");
         admin.MapPost("/{id}/reopen", (string id, HttpContext http, ReportBook book, CancellationToken ct) => SetResolved(id, false, http, book, ct)).RequireScope("write:accounts");
+        app.MapPost("/api/v1/gazouille/admin/reports/{id}/action", Act).WithTags("Reports").RequireScope("write:accounts");
+        app.MapPost("/api/v1/admin/accounts/{id}/action", ActOnAccount).WithTags("Reports").RequireScope("write:accounts");
         return app;
     }
 
@@ -41,6 +43,19 @@ public static class ReportsApi
 
     private static async Task<Ok<AdminReportEntity>> Get(string id, HttpContext http, ReportBook book, CancellationToken ct) =>
         TypedResults.Ok(await book.RenderForModeratorAsync(http.Viewer(), await book.GetAsync(http.Viewer(), id, ct), ct));
+
+    private static async Task<Ok<AdminReportEntity>> Act(string id, HttpContext http, ApiParams p, ReportActions actions, ReportBook book, CancellationToken ct)
+    {
+        var viewer = http.Viewer();
+        var report = await actions.TakeAsync(viewer, id, p.Get("type"), p.Get("text"), ct);
+        return TypedResults.Ok(await book.RenderForModeratorAsync(viewer, report, ct));
+    }
+
+    private static async Task<Ok<object>> ActOnAccount(string id, HttpContext http, ApiParams p, ReportActions actions, CancellationToken ct)
+    {
+        await actions.ActOnAccountAsync(http.Viewer(), id, p.Get("type"), p.Get("report_id"), p.Get("text"), ct);
+        return TypedResults.Ok<object>(new { });
+    }
 
     private static async Task<Ok<AdminReportEntity>> SetResolved(string id, bool resolved, HttpContext http, ReportBook book, CancellationToken ct) =>
         TypedResults.Ok(await book.RenderForModeratorAsync(http.Viewer(), await book.SetResolvedAsync(http.Viewer(), id, resolved, ct), ct));

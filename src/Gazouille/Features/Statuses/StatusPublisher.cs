@@ -127,6 +127,8 @@ public sealed class StatusPublisher(
             ?? throw ApiException.NotFound();
         if (status.State == StatusState.Rejected)
             throw ApiException.Unprocessable("Validation failed: a moderator rejected this post; it cannot be edited. Write a new one.");
+        if (status.State == StatusState.Hidden)
+            throw ApiException.Unprocessable("Validation failed: a moderator hid this post after a report; it cannot be edited.");
         var newText = text is null ? status.Text : StatusText.NormalizeNewlines(text);
         var newSpoiler = spoilerText is null ? status.SpoilerText : StatusText.NormalizeNewlines(spoilerText).Trim();
         ValidateText(newText, newSpoiler);
@@ -192,7 +194,7 @@ public sealed class StatusPublisher(
 
     /// <summary>Boosts follow their original: held with it (they would show its text), published again with it.</summary>
     public Task SetBoostsStateAsync(long originalId, StatusState state, CancellationToken ct) =>
-        db.Statuses.Where(s => s.ReblogOfId == originalId && s.State != StatusState.Rejected).ExecuteUpdateAsync(u => u.SetProperty(s => s.State, state), ct);
+        db.Statuses.Where(s => s.ReblogOfId == originalId && s.State != StatusState.Rejected && s.State != StatusState.Hidden).ExecuteUpdateAsync(u => u.SetProperty(s => s.State, state), ct);
 
     /// <summary>Notifies the mentioned people and the parent's author, once a post is published (now or on approval).</summary>
     public async Task NotifyPublishedAsync(Status status, CancellationToken ct)
@@ -250,9 +252,10 @@ public sealed class StatusPublisher(
         return AudienceSpec.Format(kind, team, orgs);
     }
 
+    /// <summary>Deletes a post and its boosts; joins the caller's transaction if there is one (a moderator acting on a report).</summary>
     public async Task DeleteAsync(Viewer viewer, Status status, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         // Who could read the post and its boosts is kept for the streams' delete events: afterwards nothing is left to ask.
         var gone = await db.Statuses.AsNoTracking().AsSplitQuery().Include(s => s.Mentions).Include(s => s.AudienceOrgs).Include(s => s.Tags)
             .Where(s => (s.Id == status.Id || s.ReblogOfId == status.Id) && s.State == StatusState.Published).ToListAsync(ct);
@@ -271,7 +274,7 @@ public sealed class StatusPublisher(
         await db.LeakReviews.Where(r => ids.Contains(r.StatusId)).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => s.ReblogOfId == status.Id).ExecuteDeleteAsync(ct);
         await db.Statuses.Where(s => s.Id == status.Id).ExecuteDeleteAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
     }
 
     private void ValidateText(string text, string spoiler)
