@@ -90,4 +90,19 @@ public sealed class CliTests : IAsyncLifetime
         FailedWithASentence(await RunAsync("admin", "grant", "--team", "nope", "--partner", "nope"));
         FailedWithASentence(await RunAsync("admin", "no-such-command"));
     }
+
+    [Fact]
+    public async Task A_team_description_that_would_leak_to_partners_is_refused_with_the_reason_and_no_team_is_made()
+    {
+        // Guests of partner organizations read team descriptions, so the Leak Guard judges them as partners would.
+        var refused = await RunAsync("admin", "create-team", "--handle", "ops", "--name", "Ops",
+            "--description", "Astreinte : appelez Jean au 06 12 34 56 78");
+        FailedWithASentence(refused);
+        Assert.Contains("description", refused.Err, StringComparison.OrdinalIgnoreCase);
+        Succeeded(await RunAsync("admin", "create-user", "--username", "alice", "--email", "alice@example.test"));
+        FailedWithASentence(await RunAsync("admin", "add-member", "--team", "ops", "--username", "alice"));
+        // A plain description is fine.
+        Succeeded(await RunAsync("admin", "create-team", "--handle", "ops", "--name", "Ops", "--description", "Infrastructure et astreintes."));
+        Succeeded(await RunAsync("admin", "add-member", "--team", "ops", "--username", "alice"));
+    }
 }
