@@ -53,7 +53,7 @@ public sealed class ReverseProxyTests
         await using var socket = new WsStream(ws);
         var clock = Stopwatch.StartNew();
         var posted = (await alice.PostStatusAsync("Through the proxy", "company")).Id();
-        Assert.Equal(posted, (await NextUpdateAsync(sse, TimeSpan.FromSeconds(10))).Json.Id());
+        Assert.Equal(posted, (await sse.NextUpdateAsync(TimeSpan.FromSeconds(10))).Json.Id());
         var viaSse = clock.Elapsed;
         Assert.Equal(posted, (await socket.NextEventAsync(TimeSpan.FromSeconds(10))).Json.Id());
         Assert.True(viaSse < TimeSpan.FromSeconds(5), $"the SSE event took {viaSse.TotalMilliseconds:F0} ms through the proxy");
@@ -72,16 +72,6 @@ public sealed class ReverseProxyTests
         return client;
     }
 
-    private static async Task<StreamedEvent> NextUpdateAsync(SseStream stream, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var e = await stream.NextAsync(deadline - DateTime.UtcNow) ?? throw new InvalidOperationException("the stream ended");
-            if (e.Event == "update") return e;
-        }
-    }
-
     /// <summary>nginx in the foreground on 127.0.0.1 and a free port, in a temp folder, with the example included.</summary>
     private sealed class Nginx : IAsyncDisposable
     {
@@ -95,7 +85,7 @@ public sealed class ReverseProxyTests
         {
             var binary = new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists)
                 ?? throw new InvalidOperationException("nginx is missing: install it (apt-get install -y nginx-light) or run scripts/test.sh, which does.");
-            var example = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "examples", "nginx.conf"));
+            var example = await File.ReadAllTextAsync(Path.Combine(TestData.RepositoryRoot, "docs", "examples", "nginx.conf"));
             var port = ServerProcess.FreePort();
             // The example's only machine-specific parts: where it listens and where the nodes are.
             var site = Replace(example, "listen 80;", $"listen 127.0.0.1:{port};");
@@ -161,13 +151,6 @@ public sealed class ReverseProxyTests
         {
             var log = Path.Combine(dir, "error.log");
             return File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no error log)";
-        }
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gazouille.slnx"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("the repository root (Gazouille.slnx) was not found");
         }
 
         public async ValueTask DisposeAsync()

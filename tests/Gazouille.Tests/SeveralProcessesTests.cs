@@ -56,7 +56,7 @@ public sealed class SeveralProcessesTests
         {
             var clock = Stopwatch.StartNew();
             var id = (await aliceOnA.PostStatusAsync($"Nouvelle version {i} déployée", "company")).Id();
-            var update = await NextUpdateAsync(bobStream, TimeSpan.FromSeconds(10));
+            var update = await bobStream.NextUpdateAsync(TimeSpan.FromSeconds(10));
             latencies.Add(clock.Elapsed);
             Assert.Equal(id, update.Json.Id());
         }
@@ -65,7 +65,7 @@ public sealed class SeveralProcessesTests
 
         // The partner channel reaches the guest's stream on B; the company post before it never did.
         var shared = (await aliceOnA.PostStatusAsync("Livraison du lot 2 confirmée", "partners:ops")).Id();
-        Assert.Equal(shared, (await NextUpdateAsync(ginaStream, TimeSpan.FromSeconds(10))).Json.Id());
+        Assert.Equal(shared, (await ginaStream.NextUpdateAsync(TimeSpan.FromSeconds(10))).Json.Id());
 
         // Revoking the grant on A: B's guest stream gets nothing more from the channel, at once.
         var grants = await rootOnA.GetOkAsync("/api/v1/gazouille/admin/grants");
@@ -73,7 +73,7 @@ public sealed class SeveralProcessesTests
         Assert.Equal(HttpStatusCode.NoContent, (await rootOnA.DeleteAsync($"/api/v1/gazouille/admin/grants/{grant}")).StatusCode);
         var after = (await aliceOnA.PostStatusAsync("Après la révocation", "partners:ops")).Id();
         var marker = (await aliceOnA.PostStatusAsync("Repère", "company")).Id();
-        Assert.Equal(marker, (await NextUpdateAsync(bobStream, TimeSpan.FromSeconds(10), until: marker)).Json.Id());
+        Assert.Equal(marker, (await bobStream.NextUpdateAsync(TimeSpan.FromSeconds(10), until: marker)).Json.Id());
         await AssertNoUpdateAsync(ginaStream, after, TimeSpan.FromSeconds(2));
 
         // Ending bob's sessions on A closes his stream on B.
@@ -89,17 +89,6 @@ public sealed class SeveralProcessesTests
         var client = new HttpClient { BaseAddress = node.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
-    }
-
-    /// <summary>The next <c>update</c> event (or, with <paramref name="until"/>, the one carrying that id).</summary>
-    private static async Task<StreamedEvent> NextUpdateAsync(SseStream stream, TimeSpan timeout, string? until = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var e = await stream.NextAsync(deadline - DateTime.UtcNow) ?? throw new InvalidOperationException("the stream ended");
-            if (e.Event == "update" && (until is null || e.Json.Id() == until)) return e;
-        }
     }
 
     private static async Task AssertNoUpdateAsync(SseStream stream, string id, TimeSpan during)

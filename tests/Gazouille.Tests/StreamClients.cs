@@ -91,6 +91,17 @@ public sealed class SseStream : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <c>update</c> event (or, with <paramref name="until"/>, the one carrying that id); fails when the stream ends or the time is up.</summary>
+    public async Task<StreamedEvent> NextUpdateAsync(TimeSpan timeout, string? until = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var e = await NextAsync(deadline - DateTime.UtcNow) ?? throw new InvalidOperationException("the stream ended");
+            if (e.Event == "update" && (until is null || e.Json.Id() == until)) return e;
+        }
+    }
+
     /// <summary>Reads until the stream ends or the time is up; returns the events seen.</summary>
     public async Task<List<StreamedEvent>> DrainAsync(TimeSpan time)
     {

@@ -19,6 +19,18 @@ public sealed class TestData : IAsyncDisposable
     /// <summary>The provider's name in failure messages and reports.</summary>
     public static string ProviderName => OnPostgres ? "PostgreSQL" : "SQLite";
 
+    /// <summary>The checkout the tests run from (the folder holding Gazouille.slnx), for files the tests read: sources, docs.</summary>
+    public static string RepositoryRoot => LazyRoot.Value;
+
+    private static readonly Lazy<string> LazyRoot = new(FindRepositoryRoot);
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gazouille.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("the repository root (Gazouille.slnx) was not found above " + AppContext.BaseDirectory);
+    }
+
     private readonly string? _database;
     public DataLocation Location { get; }
     public string Directory => Location.DataDirectory;

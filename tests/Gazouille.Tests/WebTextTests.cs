@@ -9,12 +9,7 @@ public sealed partial class WebTextTests
     [GeneratedRegex("""\b[Tt]\["([^"]+)"[,\]]""")]
     private static partial Regex Lookup();
 
-    private static string SourceRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gazouille.slnx"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Run from the repository"), "src", "Gazouille");
-    }
+    private static string SourceRoot() => Path.Combine(TestData.RepositoryRoot, "src", "Gazouille");
 
     private static HashSet<string> Keys(string file) =>
         XDocument.Load(Path.Combine(SourceRoot(), "Features", "Web", file)).Root!.Elements("data").Select(d => d.Attribute("name")!.Value).ToHashSet();
