@@ -67,5 +67,12 @@ public sealed class ServerWorld : IAsyncDisposable
         return (await renderer.RenderManyAsync(viewer, rows)).Count;
     }
 
+    /// <summary>The same request as the API makes it: both halves through the page cache.</summary>
+    public static async Task<int> PageAsync(AsyncServiceScope scope, Viewer viewer)
+    {
+        var ids = await scope.ServiceProvider.GetRequiredService<TimelineReader>().HomeAsync(viewer, new PageRequest(null, null, null, 20), default);
+        return (await scope.ServiceProvider.GetRequiredService<StatusRenderer>().RenderPageAsync(viewer, ids)).Count;
+    }
+
     public ValueTask DisposeAsync() => provider.DisposeAsync();
 }

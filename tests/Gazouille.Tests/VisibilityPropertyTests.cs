@@ -41,15 +41,17 @@ public sealed class VisibilityPropertyTests(ITestOutputHelper output)
         try
         {
             await builder.BuildPeopleAsync();
+            var reads = new WorldReads(factory, world);
             await using (var streams = new WorldStreams(factory, world))
             {
                 await streams.OpenAsync();
-                await builder.WriteAsync();
+                // Timelines are read (and cached) halfway through the writes and before the revocation: what follows must show.
+                await builder.WriteAsync(afterPosts: reads.WarmAsync);
                 violations.AddRange(await streams.CheckUpToAsync(await builder.PostSentinelAsync("before revocation")));
+                await reads.WarmAsync();
                 await builder.RevokeAsync();
                 violations.AddRange(await streams.CheckUpToAsync(await builder.PostSentinelAsync("after revocation")));
             }
-            var reads = new WorldReads(factory, world);
             await reads.CheckAsync();
             violations.AddRange(reads.Violations);
             Interlocked.Add(ref _requests, reads.Requests);

@@ -75,11 +75,18 @@ public static class GazouilleApp
         services.AddSingleton<StreamOutbox>();
         services.AddSingleton<AccountCounts>();
         services.AddSingleton<AccountCounts.Invalidator>();
+        services.AddSingleton<ChangeClock>();
+        services.AddSingleton<ChangeClock.Watcher>();
+        services.AddSingleton(sp => new ViewerPageCache(sp.GetRequiredService<ChangeClock>(), sp.GetRequiredService<TimeProvider>())
+        {
+            Enabled = configuration.GetValue("Gazouille:Caching:Pages", true),
+        });
         // The options are built once (their interceptors are singletons keeping per-context state), not per request.
         services.AddDbContext<GazouilleDb>((sp, options) =>
         {
             data.Configure(options);
-            options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<AccountCounts.Invalidator>());
+            options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<AccountCounts.Invalidator>(),
+                sp.GetRequiredService<ChangeClock.Watcher>());
         }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddScoped<ViewerLoader>();
         services.AddSingleton<ViewerLoader.Queries>();
@@ -137,6 +144,7 @@ public static class GazouilleApp
     {
         var app = builder.Build();
         var data = app.Services.GetRequiredService<DataLocation>();
+        app.Services.GetRequiredService<ChangeClock>().IsServer = true;
 
         app.UseMiddleware<SecurityHeaders>();
         if (!app.Environment.IsDevelopment()) app.UseHsts();

@@ -130,9 +130,12 @@ public sealed class WorldBuilder(GazouilleFactory factory, WorldPlan plan, World
     };
 
     /// <summary>The planned posts, boosts and favourites, each by someone allowed to make it (the oracle says who).</summary>
-    public async Task WriteAsync()
+    /// <param name="afterPosts">Run between the posts and the boosts and favourites (the property test reads there, so
+    /// that cached pages must follow what comes next).</param>
+    public async Task WriteAsync(Func<Task>? afterPosts = null)
     {
         for (var i = 0; i < plan.Posts.Length; i++) await WritePostAsync(i, plan.Posts[i]);
+        if (afterPosts is not null) await afterPosts();
         foreach (var (who, index) in plan.Boosts)
         {
             var person = world.Everyone.ElementAt(who % world.Everyone.Count());

@@ -44,6 +44,21 @@ public sealed class WorldReads(GazouilleFactory factory, World world)
         await CheckRefusedAsync();
     }
 
+    /// <summary>
+    /// Reads the timelines every viewer will be checked on, with the same URLs, and throws the answers away: pages are
+    /// cached per reader, so the writes that follow must make those pages change for the final check to pass.
+    /// </summary>
+    public async Task WarmAsync()
+    {
+        var viewers = world.Everyone.Select(p => p.Client).Append(factory.Client()).ToList();
+        await Parallel.ForEachAsync(viewers, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (client, _) =>
+        {
+            string[] paths = ["/api/v1/timelines/home", "/api/v1/timelines/company", "/api/v1/timelines/public", $"/api/v1/timelines/tag/{world.Tag}",
+                .. world.Teams.Select(t => $"/api/v1/timelines/team/{t}")];
+            foreach (var path in paths) (await GetAsync(client, path + "?limit=40")).Dispose();
+        });
+    }
+
     private static string Who(string viewer) => viewer == "" ? "anonymous" : viewer;
 
     private async Task CheckViewerAsync(string name, HttpClient client)

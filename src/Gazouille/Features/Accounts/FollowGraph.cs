@@ -1,5 +1,6 @@
 using Gazouille.Api;
 using Gazouille.Data;
+using Gazouille.Hosting;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,8 @@ public sealed class FollowGraph(GazouilleDb db, Notifier notifier, TimeProvider 
 
     public async Task<RelationshipEntity> UnfollowAsync(Viewer viewer, long targetId, CancellationToken ct)
     {
-        await db.Follows.Where(f => f.FollowerId == viewer.AccountId && f.TargetId == targetId).ExecuteDeleteAsync(ct);
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Account, viewer.AccountId), new ChangeKey(ChangeKind.Account, targetId)))
+            await db.Follows.Where(f => f.FollowerId == viewer.AccountId && f.TargetId == targetId).ExecuteDeleteAsync(ct);
         stream.Raise(db, Streaming.StreamEvent.AccessOf(viewer.AccountId));
         return await RelationshipAsync(viewer.AccountId, targetId, following: false, ct);
     }

@@ -1,5 +1,6 @@
 using Gazouille.Api;
 using Gazouille.Data;
+using Gazouille.Hosting;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +38,8 @@ public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Noti
     {
         var status = await FindTargetAsync(viewer, id, ct);
         var me = viewer.AccountId;
-        await db.Favourites.Where(f => f.AccountId == me && f.StatusId == status.Id).ExecuteDeleteAsync(ct);
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Status, status.Id)))
+            await db.Favourites.Where(f => f.AccountId == me && f.StatusId == status.Id).ExecuteDeleteAsync(ct);
         await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == status.Id && n.Type == "favourite").ExecuteDeleteAsync(ct);
         return status.Id;
     }
@@ -79,8 +81,13 @@ public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Noti
         var boosts = gone.Select(s => s.Id).ToList();
         await db.Notifications.Where(n => n.StatusId != null && boosts.Contains(n.StatusId.Value)).ExecuteDeleteAsync(ct);
         await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == original.Id && n.Type == "reblog").ExecuteDeleteAsync(ct);
-        await db.StatusAudienceOrgs.Where(o => boosts.Contains(o.StatusId)).ExecuteDeleteAsync(ct);
-        await db.Statuses.Where(s => boosts.Contains(s.Id)).ExecuteDeleteAsync(ct);
+        ChangeKey[] changed = [new(ChangeKind.Status, original.Id), new(ChangeKind.AuthorPosts, me), new(ChangeKind.Account, me),
+            .. boosts.Select(b => new ChangeKey(ChangeKind.Status, b))];
+        using (ChangeClock.Declare(changed))
+        {
+            await db.StatusAudienceOrgs.Where(o => boosts.Contains(o.StatusId)).ExecuteDeleteAsync(ct);
+            await db.Statuses.Where(s => boosts.Contains(s.Id)).ExecuteDeleteAsync(ct);
+        }
         foreach (var boost in gone.Where(s => s.State == StatusState.Published)) stream.Raise(db, Streaming.StreamEvent.Removed(boost));
         return original.Id;
     }
@@ -101,7 +108,8 @@ public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Noti
     {
         var status = await FindTargetAsync(viewer, id, ct);
         var me = viewer.AccountId;
-        await db.Bookmarks.Where(b => b.AccountId == me && b.StatusId == status.Id).ExecuteDeleteAsync(ct);
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Status, status.Id)))
+            await db.Bookmarks.Where(b => b.AccountId == me && b.StatusId == status.Id).ExecuteDeleteAsync(ct);
         return status.Id;
     }
 

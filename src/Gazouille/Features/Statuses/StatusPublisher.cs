@@ -92,7 +92,8 @@ public sealed class StatusPublisher(
         Remember(status, verdict, verdict.Decision == LeakDecision.Warn ? justification : null, now);
         if (status.State == StatusState.Published)
         {
-            await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
+            using (ChangeClock.Declare(new ChangeKey(ChangeKind.Account, author.AccountId)))
+                await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
             await NotifyPublishedAsync(status, ct);
             await signer.SignAsync(status, ct);
         }

@@ -3,6 +3,7 @@ using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Accounts;
 using Gazouille.Features.LeakGuard;
+using Gazouille.Features.Timelines;
 using Gazouille.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,8 +13,35 @@ namespace Gazouille.Features.Statuses;
 /// Loads and renders statuses for one viewer. Counts only include replies, boosts and favourites that the viewer may
 /// see (I3), and the viewer's own flags come from the viewer's rows.
 /// </summary>
-public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, InstanceUrls urls, LeakGate guard)
+public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, InstanceUrls urls, LeakGate guard, ViewerPageCache cache)
 {
+    /// <summary>
+    /// A timeline page's posts as <see cref="LoadAsync"/> then <see cref="RenderManyAsync"/> make them, kept
+    /// (<see cref="ViewerPageCache"/>) until one of the posts, what is counted on them, or one of the accounts shown changes.
+    /// The list and its entities are shared with later requests: callers must not change them.
+    /// </summary>
+    public async Task<IReadOnlyList<StatusEntity>> RenderPageAsync(Viewer viewer, IReadOnlyCollection<long> ids, CancellationToken ct = default)
+    {
+        if (ids.Count == 0) return [];
+        var key = "page:" + string.Join(',', ids);
+        var urlBase = urls.Base;
+        if (cache.TryGet(viewer, urlBase, key, out List<StatusEntity> cached)) return cached;
+        var since = cache.Start();
+        var loaded = await LoadAsync(ids, ct);
+        var rendered = await RenderManyAsync(viewer, loaded, ct);
+        var deps = new HashSet<ChangeKey> { new(ChangeKind.Account, viewer.AccountId) };
+        foreach (var s in loaded.Concat(loaded.Where(s => s.ReblogOf is not null).Select(s => s.ReblogOf!)))
+        {
+            deps.Add(new(ChangeKind.Status, s.Id));
+            deps.Add(new(ChangeKind.Account, s.AccountId));
+            foreach (var m in s.Mentions) deps.Add(new(ChangeKind.Account, m.AccountId));
+        }
+        // A post that is no longer there (deleted between the two reads) is a dependency too: it must not stay missing.
+        foreach (var id in ids) deps.Add(new(ChangeKind.Status, id));
+        cache.Store(viewer, urlBase, key, since, [.. deps], rendered);
+        return rendered;
+    }
+
     /// <summary>Loads statuses by id with everything rendering needs, in the order of <paramref name="ids"/>.</summary>
     /// <remarks>
     /// Five small queries (the posts with their authors, the boosted originals with theirs, then mentions, tags and partner

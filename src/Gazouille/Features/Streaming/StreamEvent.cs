@@ -4,12 +4,13 @@ using Gazouille.Data.Entities;
 
 namespace Gazouille.Features.Streaming;
 
-public enum StreamEventKind { Update, StatusUpdate, Delete, Notification, Access, TokenRevoked }
+public enum StreamEventKind { Update, StatusUpdate, Delete, Notification, Access, TokenRevoked, DataChanged }
 
 /// <summary>
 /// What happened, in a few ids: every node loads and renders the post or notification itself, for each of its viewers.
 /// <see cref="Access"/> says whose audience may have changed (grants, follows, membership, suspension);
 /// <see cref="TokenRevoked"/> names an OAuth token that was revoked, whose open streams end on every node.
+/// <see cref="DataChanged"/> tells the other nodes' <see cref="Hosting.ChangeClock"/> what a write changed (streams ignore it).
 /// </summary>
 public sealed record StreamEvent(StreamEventKind Kind, long Id)
 {
@@ -21,6 +22,8 @@ public sealed record StreamEvent(StreamEventKind Kind, long Id)
     public string? TokenId { get; init; }
     /// <summary>Delete: who could read the post before it went, since it can no longer be loaded.</summary>
     public DeletedStatus? Deleted { get; init; }
+    /// <summary>DataChanged: the <see cref="Hosting.ChangeKey"/>s that changed (<see cref="Hosting.ChangeKey.Flatten"/>), or null when everything may have.</summary>
+    public long[]? Keys { get; init; }
 
     public static StreamEvent Published(long statusId) => new(StreamEventKind.Update, statusId);
     public static StreamEvent Edited(long statusId) => new(StreamEventKind.StatusUpdate, statusId);
@@ -30,6 +33,7 @@ public sealed record StreamEvent(StreamEventKind Kind, long Id)
     public static StreamEvent AccessOfOrg(long partnerOrgId) => new(StreamEventKind.Access, 0) { PartnerOrgId = partnerOrgId };
     public static StreamEvent Revoked(string tokenId) => new(StreamEventKind.TokenRevoked, 0) { TokenId = tokenId };
     /// <summary>Every session and token of the account was ended: all its streams close.</summary>
+    public static StreamEvent DataChanged(long[]? keys) => new(StreamEventKind.DataChanged, 0) { Keys = keys };
     public static StreamEvent SessionsEnded(long accountId) => new(StreamEventKind.TokenRevoked, 0) { AccountId = accountId };
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };

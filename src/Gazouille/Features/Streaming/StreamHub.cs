@@ -85,7 +85,7 @@ public sealed class StreamHub(
             await foreach (var e in _events.Reader.ReadAllAsync(stoppingToken))
             {
                 // Nothing to deliver without streams; a revocation is still recorded, for streams being opened.
-                if (_connections.IsEmpty && e.Kind != StreamEventKind.TokenRevoked) continue;
+                if (e.Kind == StreamEventKind.DataChanged || (_connections.IsEmpty && e.Kind != StreamEventKind.TokenRevoked)) continue;
                 try
                 {
                     await DispatchAsync(e, stoppingToken);

@@ -17,7 +17,7 @@ public sealed class TimelineModel(TimelineReader timelines, StatusRenderer rende
     [FromRoute] public string? Tag { get; set; }
     [FromQuery(Name = "max_id")] public string? MaxId { get; set; }
 
-    public List<StatusEntity> Statuses { get; private set; } = [];
+    public IReadOnlyList<StatusEntity> Statuses { get; private set; } = [];
     public string? OlderUrl { get; private set; }
     public string? NewPostsUrl { get; private set; }
     public ComposeView? Compose { get; private set; }
@@ -43,7 +43,7 @@ public sealed class TimelineModel(TimelineReader timelines, StatusRenderer rende
                 cursorOf = rows.Count == PageSize ? Ids.Format(rows[^1].Id) : null;
                 break;
         }
-        Statuses = await renderer.RenderManyAsync(Viewer, await renderer.LoadAsync(ids, ct), ct);
+        Statuses = await renderer.RenderPageAsync(Viewer, ids, ct);
         var older = cursorOf ?? (ids.Count == PageSize ? Ids.Format(ids[^1]) : null);
         if (older is not null) OlderUrl = $"{Request.Path}?max_id={older}";
         if (Name is "home" or "company" or "public" or "tag" && MaxId is null)

@@ -1,6 +1,7 @@
 using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Timelines;
@@ -9,7 +10,7 @@ namespace Gazouille.Features.Timelines;
 /// The timelines, as pages of status ids newest first: read-time merges of the statuses the viewer may see (fan-out on
 /// read). The Mastodon API and the web pages both read through here.
 /// </summary>
-public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineReader.WindowHints hints)
+public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineReader.WindowHints hints, ViewerPageCache cache)
 {
     /// <summary>Lower bounds tried, newest first, before the whole history: 1 hour, 12 hours, 6 days, 60 days.</summary>
     private static readonly TimeSpan[] HomeWindows = [TimeSpan.FromHours(1), TimeSpan.FromHours(12), TimeSpan.FromDays(6), TimeSpan.FromDays(60)];
@@ -39,7 +40,26 @@ public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineR
 
     private IQueryable<Status> Visible(Viewer viewer) => db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(viewer));
 
+    /// <summary>
+    /// A page of the home timeline. The page of ids is kept (<see cref="ViewerPageCache"/>) until the reader's sources post
+    /// (the reader, the people and teams it follows) or a post on the page changes: a reader who comes back to an unchanged
+    /// home costs no query.
+    /// </summary>
     public async Task<List<long>> HomeAsync(Viewer v, PageRequest page, CancellationToken ct)
+    {
+        var key = $"home:{page.MaxId}:{page.SinceId}:{page.MinId}:{page.Limit}";
+        if (cache.TryGet(v, "", key, out List<long> cached)) return [.. cached];
+        var since = cache.Start();
+        var ids = await ReadHomeAsync(v, page, ct);
+        var deps = new List<ChangeKey>(2 + v.FollowingIds.Length + v.FollowedTeamIds.Length + ids.Count) { new(ChangeKind.AuthorPosts, v.AccountId) };
+        foreach (var a in v.FollowingIds) deps.Add(new(ChangeKind.AuthorPosts, a));
+        foreach (var t in v.FollowedTeamIds) deps.Add(new(ChangeKind.TeamPosts, t));
+        foreach (var id in ids) deps.Add(new(ChangeKind.Status, id));
+        cache.Store(v, "", key, since, [.. deps], ids.ToList());
+        return ids;
+    }
+
+    private async Task<List<long>> ReadHomeAsync(Viewer v, PageRequest page, CancellationToken ct)
     {
         // Newest first, a page is complete as soon as a recent window holds `limit` posts: every post outside the window
         // is older than all of them. Short windows keep the work proportional to recent activity, not to history.

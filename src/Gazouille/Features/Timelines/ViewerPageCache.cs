@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Gazouille.Data;
+using Gazouille.Hosting;
+
+namespace Gazouille.Features.Timelines;
+
+/// <summary>
+/// What a reader's timeline page was made of — its page of ids, its rendered posts — kept on this node while nothing it
+/// depends on has changed (<see cref="ChangeClock"/>), for at most <see cref="Lifetime"/>. An entry is only served to the
+/// same reader with exactly the same access as when it was made (teams, follows, grants, role: the whole
+/// <see cref="Viewer"/>, which is loaded afresh on every request), so a revocation or an unfollow is never answered from
+/// here. Entries are immutable and shared: callers must not change what they get.
+/// </summary>
+public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
+{
+    /// <summary>The longest an entry lives even when no change was heard (a write nobody announced).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    private const int MaxEntries = 50_000;
+
+    private sealed record Entry(Viewer Viewer, string Base, long Since, DateTimeOffset Expires, ChangeKey[] Deps, object Value);
+
+    private readonly ConcurrentDictionary<(long Account, ViewerKind Kind, string Key), Entry> _entries = new();
+
+    /// <summary>Turned off by configuration (Gazouille:Caching:Pages = false) to measure or to rule the cache out.</summary>
+    public bool Enabled { get; set; } = true;
+
+    private long _hits;
+
+    /// <summary>How many reads this cache answered (tests check that it is really used).</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>The clock reading to take before reading what will be stored.</summary>
+    public long Start() => changes.Now;
+
+    public bool TryGet<T>(Viewer viewer, string urlBase, string key, out T value) where T : class
+    {
+        value = null!;
+        if (!Enabled || !_entries.TryGetValue((viewer.AccountId, viewer.Kind, key), out var e)) return false;
+        if (e.Expires <= clock.GetUtcNow() || e.Base != urlBase || !SameAccess(e.Viewer, viewer) || !changes.UnchangedSince(e.Since, e.Deps)
+            || e.Value is not T v)
+        {
+            _entries.TryRemove(new KeyValuePair<(long, ViewerKind, string), Entry>((viewer.AccountId, viewer.Kind, key), e));
+            return false;
+        }
+        value = v;
+        Interlocked.Increment(ref _hits);
+        return true;
+    }
+
+    /// <param name="since">What <see cref="Start"/> said before the value was read from the database.</param>
+    public void Store(Viewer viewer, string urlBase, string key, long since, ChangeKey[] deps, object value)
+    {
+        if (!Enabled || !changes.UnchangedSince(since, deps)) return;
+        if (_entries.Count >= MaxEntries) _entries.Clear();
+        _entries[(viewer.AccountId, viewer.Kind, key)] = new Entry(viewer, urlBase, since, clock.GetUtcNow() + Lifetime, deps, value);
+    }
+
+    private static bool SameAccess(Viewer a, Viewer b) =>
+        a.AccountId == b.AccountId && a.Kind == b.Kind && a.Role == b.Role && a.PartnerOrgId == b.PartnerOrgId
+        && a.TeamIds.AsSpan().SequenceEqual(b.TeamIds) && a.FollowingIds.AsSpan().SequenceEqual(b.FollowingIds)
+        && a.FollowedTeamIds.AsSpan().SequenceEqual(b.FollowedTeamIds) && a.GrantedTeamIds.AsSpan().SequenceEqual(b.GrantedTeamIds)
+        && a.GuestVisibleEmployeeIds.AsSpan().SequenceEqual(b.GuestVisibleEmployeeIds);
+}
