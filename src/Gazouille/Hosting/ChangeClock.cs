@@ -104,7 +104,7 @@ public sealed class ChangeClock : IDisposable
     /// <summary>False while changes made elsewhere might be unheard: Redis is configured but down, or the CLI wrote.</summary>
     public bool Trustworthy()
     {
-        EnsureSubscribed();
+        if (!EnsureSubscribed()) return false;
         if (_redis.Configured && _redis.Multiplexer is { IsConnected: false }) return false;
         CheckStamp();
         return true;
@@ -140,26 +140,35 @@ public sealed class ChangeClock : IDisposable
         if (!IsServer && !_redis.Configured) WriteStamp();
     }
 
-    private void EnsureSubscribed()
+    /// <summary>Subscribes to other nodes' changes on first use; false (nothing cached is trusted) while that fails.</summary>
+    private bool EnsureSubscribed()
     {
-        if (Volatile.Read(ref _subscribed)) return;
+        if (Volatile.Read(ref _subscribed)) return true;
         lock (_writers)
         {
-            if (_subscribed) return;
-            _subscribed = true;
+            if (_subscribed) return true;
+            try
+            {
+                _bus.Subscribe(e =>
+                {
+                    if (e.Kind != StreamEventKind.DataChanged) return;
+                    if (e.Keys is null) TouchAll();
+                    else foreach (var k in ChangeKey.Unflatten(e.Keys)) Touch(k);
+                });
+            }
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                return false;
+            }
+            if (_redis.Configured && _redis.Multiplexer is { } m)
+            {
+                // Whatever was said while Redis was away is lost: nothing cached before the outage is trusted after it.
+                m.ConnectionFailed += (_, _) => TouchAll();
+                m.ConnectionRestored += (_, _) => TouchAll();
+            }
+            Volatile.Write(ref _subscribed, true);
         }
-        _bus.Subscribe(e =>
-        {
-            if (e.Kind != StreamEventKind.DataChanged) return;
-            if (e.Keys is null) TouchAll();
-            else foreach (var k in ChangeKey.Unflatten(e.Keys)) Touch(k);
-        });
-        if (_redis.Configured && _redis.Multiplexer is { } m)
-        {
-            // Whatever was said while Redis was away is lost: nothing cached before the outage is trusted after it.
-            m.ConnectionFailed += (_, _) => TouchAll();
-            m.ConnectionRestored += (_, _) => TouchAll();
-        }
+        return true;
     }
 
     private void CheckStamp()
