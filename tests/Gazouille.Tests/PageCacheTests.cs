@@ -162,6 +162,31 @@ public sealed class PageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_compose_boxs_reader_counts_follow_members_and_followers_at_once()
+    {
+        await _f.CreateTeamAsync("design", "alice");
+        var browser = await WebBrowser.SignInAsync(_f, "alice");
+        async Task<List<(string? Value, string Text)>> OptionsAsync() =>
+            HtmlForms.Parse(await browser.PageAsync("/")).QuerySelectorAll("#compose-audience option").Select(o => (o.GetAttribute("value"), o.TextContent)).ToList();
+
+        await OptionsAsync();
+        var hits = Cache.Hits;
+        Assert.Contains(("team:design", "Team design — 1 people"), await OptionsAsync());
+        Assert.True(Cache.Hits > hits, "the compose box was not served from the cache");
+
+        await _f.WithScopeAsync<object?>(async sp =>
+        {
+            await sp.GetRequiredService<Gazouille.Features.Teams.TeamDirectory>().AddMemberAsync("design", "carol", false);
+            return null;
+        });
+        Assert.Contains(("team:design", "Team design — 2 people"), await OptionsAsync());
+
+        var before = (await OptionsAsync()).Single(o => o.Value == "followers").Text;
+        await _carol.PostOkAsync($"/api/v1/accounts/{_aliceId}/follow");
+        Assert.NotEqual(before, (await OptionsAsync()).Single(o => o.Value == "followers").Text);
+    }
+
+    [Fact]
     public async Task Turned_off_the_cache_serves_nothing()
     {
         await using var f = await GazouilleFactory.StartAsync(new() { ["Gazouille:Caching:Pages"] = "false" });

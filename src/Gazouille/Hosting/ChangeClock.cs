@@ -222,6 +222,7 @@ public sealed class ChangeClock : IDisposable
         [
             "\"Statuses\"", "\"Favourites\"", "\"Bookmarks\"", "\"StatusMentions\"", "\"StatusTeamMentions\"", "\"StatusTags\"",
             "\"StatusAudienceOrgs\"", "\"LeakReviews\"", "\"Follows\"", "\"AspNetUsers\"", "\"Teams\"", "\"PartnerOrgs\"",
+            "\"TeamMembers\"", "\"PartnerGrants\"",
         ];
 
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -284,7 +285,8 @@ public sealed class ChangeClock : IDisposable
                             p.All = true;
                         else p.Keys.Add(new(ChangeKind.Account, a.Id));
                         break;
-                    case Team or PartnerOrg:
+                    case Team or PartnerOrg or TeamMember or PartnerGrant:
+                        // Rare writes that change team names, member counts and who may post where (the compose box's choices).
                         p.All = true;
                         break;
                 }
