@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Gazouille.Features.Web;
 
 /// <summary>
-/// Two traps of Razor Pages, found by the web fuzzer (docs/reliability.md): every public <c>On&lt;Verb&gt;&lt;Name&gt;</c> method
+/// Three traps of Razor Pages, found by the web fuzzer (docs/reliability.md): every public <c>On&lt;Verb&gt;&lt;Name&gt;</c> method
 /// is a handler, so a page overriding <c>OnPageHandlerExecuting</c> answered the verb <c>PAGE</c> by binding a filter
 /// context from the form (500); and a request whose handler matches nothing (<c>POST /@bob?handler=x</c>) rendered the page
 /// without running any handler, on an empty model (500). Pages answer GET and POST only, and an unknown handler is 404.
