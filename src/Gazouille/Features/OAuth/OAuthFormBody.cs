@@ -16,7 +16,20 @@ public sealed class OAuthFormBody(RequestDelegate next)
     public async Task InvokeAsync(HttpContext http)
     {
         var request = http.Request;
-        if (HttpMethods.IsPost(request.Method)
+        if (HttpMethods.IsPost(request.Method) && request.Path.Equals("/oauth/authorize", StringComparison.OrdinalIgnoreCase) && request.HasFormContentType)
+        {
+            // The consent form: OpenIddict reads it before the page and fails on what the form reader refuses (%00).
+            // Read once here (the form is kept for OpenIddict and the page), so such a form is the client's 400.
+            try
+            {
+                await request.ReadFormAsync(http.RequestAborted);
+            }
+            catch (InvalidDataException e)
+            {
+                throw ApiException.BadRequest($"The form could not be read: {e.Message}");
+            }
+        }
+        else if (HttpMethods.IsPost(request.Method)
             && (request.Path.Equals("/oauth/token", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/oauth/revoke", StringComparison.OrdinalIgnoreCase))
             && (request.HasJsonContentType() || request.HasFormContentType))
         {

@@ -201,6 +201,12 @@ public static class StreamingApi
             connection.Enqueue(ErrorMessage("The message is not valid JSON", 400));
             return;
         }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\uDFFF") is valid JSON but no string .NET can hold; it used to end the socket abruptly.
+            connection.Enqueue(ErrorMessage("The message contains text that is not valid Unicode", 400));
+            return;
+        }
         if (type is not ("subscribe" or "unsubscribe"))
         {
             connection.Enqueue(ErrorMessage("Unknown message type: use subscribe or unsubscribe", 400));

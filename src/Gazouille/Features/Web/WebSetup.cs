@@ -36,7 +36,8 @@ public static class WebSetup
             Strict(o, "/Sso/Sso", new(RateLimitBucket.SignIn));
             Strict(o, "/Statuses/Compose", new(RateLimitBucket.Check, "check"));
             Strict(o, "/Accounts/ProfileEdit", new(RateLimitBucket.Uploads));
-        }).AddViewLocalization();
+            PageHandlerRules.Apply(o);
+        }).AddViewLocalization().AddMvcOptions(PageHandlerRules.ApplyToBinding);
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");
