@@ -30,7 +30,8 @@ internal static partial class QuantityDetector
 
     private const string PeopleNoun = @"personnes|salaries|collaborateurs|collaboratrices|collegues|people|persons|employees|staff|devs|developpeurs|developers|consultants|ingenieurs|engineers|agents|operateurs|techniciens|commerciaux|testeurs|contractors|freelances|prestataires|gens|workers|membres|members";
 
-    [GeneratedRegex(@"(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)(?! de travail| informatiques?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
+    // Anchored (\G): tried only at the few positions where a count can start, before a noun found by its anchors.
+    [GeneratedRegex(@"\G(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)(?! de travail| informatiques?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex CountThenNoun();
 
     [GeneratedRegex(@"(?<![\w])(?:(?:une |l'|notre |son |leur |an |a |our |the )?(?:equipe|team|effectif|staff|task force|squad))\s(?:de|of|d')\s?(?<num>" + Count + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
@@ -63,7 +64,6 @@ internal static partial class QuantityDetector
     // Longest spans the patterns reach around their anchor (count words ≤ 16 chars, one optional word ≤ 15, currencies
     // and scales ≤ 15), with slack for the lookarounds.
     private const int CountBefore = 48;
-    private const int NounAfter = 40;
     private const int TeamBefore = 16;
     private const int TeamAfter = 48;
     private const int VerbBefore = 2;
@@ -123,19 +123,34 @@ internal static partial class QuantityDetector
                     }
                 }
 
-                nouns.Add(anchor, anchor + 1, Math.Min(anchor - wordStart, CountBefore), NounAfter);
+                nouns.Add(anchor, anchor + 1, Math.Min(anchor - wordStart, CountBefore), 0);
                 offset = anchor + 1;
             }
 
+            // A match starts before its noun, at a position not preceded by a letter or digit (the lookbehind): the
+            // anchored pattern is tried there only, in order, each search resuming after the last match like a scan
+            // of the whole text would.
+            var resume = 0;
             for (var w = 0; w < nouns.Count; w++)
             {
                 var (windowStart, windowEnd) = nouns[w];
-                foreach (var m in CountThenNoun().EnumerateMatches(span[..windowEnd], windowStart))
+                for (var p = Math.Max(windowStart, resume); p < windowEnd; p++)
                 {
-                    var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-                    var business = BusinessNounLookup.Contains(LastWord(span.Slice(m.Index, m.Length)));
-                    var context = ctx.HasNearby(Lexicon.HeadcountContext, start, end, 60);
-                    ctx.Add(FindingTypes.Headcount, start, end, business ? 0.85 : context ? 0.75 : 0.4, business ? "jobs" : "people");
+                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])))
+                    {
+                        continue;
+                    }
+
+                    foreach (var m in CountThenNoun().EnumerateMatches(span, p))
+                    {
+                        var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
+                        var business = BusinessNounLookup.Contains(LastWord(span.Slice(m.Index, m.Length)));
+                        var context = ctx.HasNearby(Lexicon.HeadcountContext, start, end, 60);
+                        ctx.Add(FindingTypes.Headcount, start, end, business ? 0.85 : context ? 0.75 : 0.4, business ? "jobs" : "people");
+                        resume = m.Index + m.Length;
+                        p = resume - 1;
+                        break;
+                    }
                 }
             }
         }
