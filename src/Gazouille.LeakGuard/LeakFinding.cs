@@ -10,16 +10,67 @@ public sealed record LocalizedText(string En, string Fr)
 /// One thing the guard found. <see cref="Start"/>/<see cref="End"/> are UTF-16 offsets into the ORIGINAL text, end exclusive.
 /// <see cref="Type"/> is one of <see cref="FindingTypes"/> or a custom dictionary category.
 /// </summary>
-public sealed record LeakFinding(
-    string Type,
-    int Start,
-    int End,
-    string Text,
-    double Confidence,
-    LeakRule Rule,
-    LeakDecision Decision,
-    LocalizedText Reason,
-    LocalizedText WayOut);
+/// <remarks>
+/// The engine's findings build <see cref="Reason"/> on first read: most checks run on every keystroke and only the
+/// decision and offsets are read, so the two formatted sentences per finding are made only for the findings shown.
+/// Equality is over every property, <see cref="Reason"/> included, as for a positional record.
+/// </remarks>
+public sealed record LeakFinding
+{
+    private readonly string? _note;
+    private LocalizedText? _reason;
+
+    public LeakFinding(string type, int start, int end, string text, double confidence, LeakRule rule, LeakDecision decision,
+        LocalizedText reason, LocalizedText wayOut)
+        : this(type, start, end, text, confidence, rule, decision, note: null, wayOut)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        _reason = reason;
+    }
+
+    /// <summary>A finding whose reason is formatted from its type, the detector's note and its text when first read.</summary>
+    internal LeakFinding(string type, int start, int end, string text, double confidence, LeakRule rule, LeakDecision decision,
+        string? note, LocalizedText wayOut)
+    {
+        this.Type = type;
+        this.Start = start;
+        this.End = end;
+        this.Text = text;
+        this.Confidence = confidence;
+        this.Rule = rule;
+        this.Decision = decision;
+        _note = note;
+        this.WayOut = wayOut;
+    }
+
+    public string Type { get; }
+
+    public int Start { get; }
+
+    public int End { get; }
+
+    public string Text { get; }
+
+    public double Confidence { get; }
+
+    public LeakRule Rule { get; }
+
+    public LeakDecision Decision { get; }
+
+    /// <summary>Why this is a finding, in both languages (formatted on first read; a race only formats it twice).</summary>
+    public LocalizedText Reason => _reason ??= global::Gazouille.LeakGuard.Decision.Explainer.Reason(Type, _note, Text);
+
+    public LocalizedText WayOut { get; }
+
+    public bool Equals(LeakFinding? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Type == other.Type && Start == other.Start && End == other.End && Text == other.Text
+                && Confidence.Equals(other.Confidence) && Rule == other.Rule && Decision == other.Decision
+                && WayOut == other.WayOut && Reason == other.Reason));
+
+    public override int GetHashCode() => HashCode.Combine(Type, Start, End, Text, Confidence, Rule, Decision, WayOut);
+}
 
 /// <summary>The guard's answer for one text and one audience.</summary>
 public sealed record LeakVerdict(LeakDecision Decision, double Score, IReadOnlyList<LeakFinding> Findings, LeakAudience Audience)

@@ -65,8 +65,8 @@ public sealed class LeakGuardEngine
             decision = d > decision ? d : decision;
             keep *= 1 - (c.Confidence * rule.Weight());
             var span = text[c.Start..c.End];
-            findings.Add(new LeakFinding(c.Type, c.Start, c.End, span, Math.Round(c.Confidence, 3), rule, d,
-                Explainer.Reason(c.Type, c.Note, span), WayOut(rule, d, audience)));
+            findings.Add(new LeakFinding(c.Type, c.Start, c.End, span, Math.Round(c.Confidence, 3), rule, d, c.Note,
+                WayOut(rule, d, audience)));
         }
 
         findings.Sort((a, b) => a.Start.CompareTo(b.Start));

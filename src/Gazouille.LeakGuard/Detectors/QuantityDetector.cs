@@ -30,7 +30,8 @@ internal static partial class QuantityDetector
 
     private const string PeopleNoun = @"personnes|salaries|collaborateurs|collaboratrices|collegues|people|persons|employees|staff|devs|developpeurs|developers|consultants|ingenieurs|engineers|agents|operateurs|techniciens|commerciaux|testeurs|contractors|freelances|prestataires|gens|workers|membres|members";
 
-    [GeneratedRegex(@"(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)(?! de travail| informatiques?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
+    // Anchored (\G): tried only at the few positions where a count can start, before a noun found by its anchors.
+    [GeneratedRegex(@"\G(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)(?! de travail| informatiques?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex CountThenNoun();
 
     [GeneratedRegex(@"(?<![\w])(?:(?:une |l'|notre |son |leur |an |a |our |the )?(?:equipe|team|effectif|staff|task force|squad))\s(?:de|of|d')\s?(?<num>" + Count + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
@@ -63,13 +64,17 @@ internal static partial class QuantityDetector
     // Longest spans the patterns reach around their anchor (count words ≤ 16 chars, one optional word ≤ 15, currencies
     // and scales ≤ 15), with slack for the lookarounds.
     private const int CountBefore = 48;
-    private const int NounAfter = 40;
     private const int TeamBefore = 16;
     private const int TeamAfter = 48;
     private const int VerbBefore = 2;
     private const int VerbAfter = 48;
-    private const int MoneyBefore = 8;
-    private const int MoneyAfter = 48;
+    private const int MoneyAfter = 16; // a number's currency starts within 14 chars: " milliards d' "
+
+    // The longest currency ("livres sterling"), the longest scale ("milliards") after at most one white space, and
+    // the reach of a currency before its number ("usd" and one white space).
+    private const int LongestCurrency = 15;
+    private const int ScaleAfter = 12;
+    private const int CurrencyBefore = 4;
 
     public static void Detect(ScanContext ctx)
     {
@@ -82,6 +87,17 @@ internal static partial class QuantityDetector
             DetectMoney(ctx, view, text);
         }
 
+        DetectCounts(ctx);
+        AddTeams(ctx, view, TeamOf(), TeamAnchors, TeamBefore, TeamAfter);
+        AddTeams(ctx, view, VerbThenCount(), VerbAnchors, VerbBefore, VerbAfter);
+    }
+
+    /// <summary>Count-then-noun headcounts ("20 personnes"); a stage of its own for the bench.</summary>
+    internal static void DetectCounts(ScanContext ctx)
+    {
+        var view = ctx.Text.Folded;
+        var text = view.Text;
+        var span = text.AsSpan();
         var nouns = new RegexWindows(stackalloc (int, int)[8], text.Length);
         try
         {
@@ -107,19 +123,34 @@ internal static partial class QuantityDetector
                     }
                 }
 
-                nouns.Add(anchor, anchor + 1, Math.Min(anchor - wordStart, CountBefore), NounAfter);
+                nouns.Add(anchor, anchor + 1, Math.Min(anchor - wordStart, CountBefore), 0);
                 offset = anchor + 1;
             }
 
+            // A match starts before its noun, at a position not preceded by a letter or digit (the lookbehind): the
+            // anchored pattern is tried there only, in order, each search resuming after the last match like a scan
+            // of the whole text would.
+            var resume = 0;
             for (var w = 0; w < nouns.Count; w++)
             {
                 var (windowStart, windowEnd) = nouns[w];
-                foreach (var m in CountThenNoun().EnumerateMatches(span[..windowEnd], windowStart))
+                for (var p = Math.Max(windowStart, resume); p < windowEnd; p++)
                 {
-                    var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-                    var business = BusinessNounLookup.Contains(LastWord(span.Slice(m.Index, m.Length)));
-                    var context = ctx.HasNearby(Lexicon.HeadcountContext, start, end, 60);
-                    ctx.Add(FindingTypes.Headcount, start, end, business ? 0.85 : context ? 0.75 : 0.4, business ? "jobs" : "people");
+                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])))
+                    {
+                        continue;
+                    }
+
+                    foreach (var m in CountThenNoun().EnumerateMatches(span, p))
+                    {
+                        var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
+                        var business = BusinessNounLookup.Contains(LastWord(span.Slice(m.Index, m.Length)));
+                        var context = ctx.HasNearby(Lexicon.HeadcountContext, start, end, 60);
+                        ctx.Add(FindingTypes.Headcount, start, end, business ? 0.85 : context ? 0.75 : 0.4, business ? "jobs" : "people");
+                        resume = m.Index + m.Length;
+                        p = resume - 1;
+                        break;
+                    }
                 }
             }
         }
@@ -127,9 +158,13 @@ internal static partial class QuantityDetector
         {
             nouns.Dispose();
         }
+    }
 
-        AddTeams(ctx, view, TeamOf(), TeamAnchors, TeamBefore, TeamAfter);
-        AddTeams(ctx, view, VerbThenCount(), VerbAnchors, VerbBefore, VerbAfter);
+    /// <summary>"une équipe de 12", "lay off 30": a stage of its own for the bench.</summary>
+    internal static void DetectTeams(ScanContext ctx)
+    {
+        AddTeams(ctx, ctx.Text.Folded, TeamOf(), TeamAnchors, TeamBefore, TeamAfter);
+        AddTeams(ctx, ctx.Text.Folded, VerbThenCount(), VerbAnchors, VerbBefore, VerbAfter);
     }
 
     private static void AddTeams(ScanContext ctx, Normalization.MappedText view, Regex regex, SearchValues<string> anchors, int before, int after)
@@ -180,13 +215,14 @@ internal static partial class QuantityDetector
         return false;
     }
 
-    private static void DetectMoney(ScanContext ctx, Normalization.MappedText view, string text)
+    internal static void DetectMoney(ScanContext ctx, Normalization.MappedText view, string text)
     {
         // Every amount has its number inside one run of digits, spaces, dots and commas: the patterns run only there,
         // and only where the window also holds the currency (first two patterns) or the scale word (third) that every
         // one of their matches contains, so that a phone number or a date costs no regex at all.
         var span = text.AsSpan();
         var windows = new RegexWindows(stackalloc (int, int)[8], span.Length);
+        var currencyFirst = new RegexWindows(stackalloc (int, int)[8], span.Length);
         var scaleWindows = new RegexWindows(stackalloc (int, int)[8], span.Length);
         try
         {
@@ -211,47 +247,62 @@ internal static partial class QuantityDetector
                     end++;
                 }
 
-                var around = span[Math.Max(0, start - MoneyBefore)..(int)Math.Min(span.Length, (long)end + MoneyAfter)];
-                if (around.IndexOfAny(CurrencyTokens) >= 0)
+                // Each window ends where the last match its run could start may end (plus the lookahead's char), so a
+                // phone number a few words after "1,2 M€" is not scanned again. No currency or scale word contains a
+                // run char (digit, space, dot, comma), and nothing between a number and its currency ("\s? scale? \s?
+                // d'|de|of") contains a currency token, so an amount's currency starts at the first token after its run.
+                var after = span[end..(int)Math.Min(span.Length, (long)end + MoneyAfter)];
+                var token = after.IndexOfAny(CurrencyTokens);
+                if (token >= 0)
                 {
-                    windows.Add(start, end, MoneyBefore, MoneyAfter);
+                    windows.Add(start, end, 0, token + LongestCurrency + 2);
                 }
 
-                if (around.IndexOfAny(ScaleTokens) >= 0)
+                // "€ 1,2 M": the currency (≤ 3 chars, one optional space) ends right before the run.
+                if (span[Math.Max(0, start - CurrencyBefore)..start].IndexOfAny(CurrencyTokens) >= 0)
                 {
-                    scaleWindows.Add(start, end, MoneyBefore, MoneyAfter);
+                    currencyFirst.Add(start, end, CurrencyBefore, ScaleAfter);
+                }
+
+                if (span[end..(int)Math.Min(span.Length, (long)end + ScaleAfter)].IndexOfAny(ScaleTokens) >= 0)
+                {
+                    scaleWindows.Add(start, end, 0, ScaleAfter);
                 }
 
                 i = end;
             }
 
-            foreach (var regex in (ReadOnlySpan<Regex>)[AmountThenCurrency(), CurrencyThenAmount(), AmountWithScaleOnly()])
-            {
-                var withCurrency = regex != AmountWithScaleOnly();
-                var regexWindows = withCurrency ? windows : scaleWindows;
-                for (var w = 0; w < regexWindows.Count; w++)
-                {
-                    var (windowStart, windowEnd) = regexWindows[w];
-                    foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
-                    {
-                        // Groups are read only for actual amounts: the same match, found again from its own start.
-                        var m = regex.Match(text, vm.Index);
-                        var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-                        var amount = Amount(m.Groups["num"].Value, m.Groups["scale"].Value);
-                        var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
-                        // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
-                        var confidence = withCurrency
-                            ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
-                            : (context ? 0.7 : 0.45);
-                        ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
-                    }
-                }
-            }
+            AddAmounts(ctx, view, text, AmountThenCurrency(), ref windows, withCurrency: true);
+            AddAmounts(ctx, view, text, CurrencyThenAmount(), ref currencyFirst, withCurrency: true);
+            AddAmounts(ctx, view, text, AmountWithScaleOnly(), ref scaleWindows, withCurrency: false);
         }
         finally
         {
             windows.Dispose();
+            currencyFirst.Dispose();
             scaleWindows.Dispose();
+        }
+    }
+
+    private static void AddAmounts(ScanContext ctx, Normalization.MappedText view, string text, Regex regex, ref RegexWindows windows, bool withCurrency)
+    {
+        var span = text.AsSpan();
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var (windowStart, windowEnd) = windows[w];
+            foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
+            {
+                // Groups are read only for actual amounts: the same match, found again from its own start.
+                var m = regex.Match(text, vm.Index);
+                var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
+                var amount = Amount(m.Groups["num"].Value, m.Groups["scale"].Value);
+                var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
+                // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
+                var confidence = withCurrency
+                    ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
+                    : (context ? 0.7 : 0.45);
+                ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
+            }
         }
     }
 

@@ -32,7 +32,8 @@ public sealed class TermMatcher
     private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     // Keys of PrefixLength chars or more: exact prefix (packed) → the distinct key lengths under it, longest first.
-    private readonly Dictionary<ulong, int[]> _prefixLengths = [];
+    // Split: the index of the first length under LongKey (the long ones come first).
+    private readonly Dictionary<ulong, (int[] Lengths, int Split)> _prefixLengths = [];
     private readonly ulong[] _bloom;
     private readonly int _bloomShift;
 
@@ -123,7 +124,8 @@ public sealed class TermMatcher
         _bloomShift = 64 - (bits - 6);
         foreach (var (packed, lengths) in prefixes)
         {
-            _prefixLengths[packed] = [.. lengths];
+            int[] sorted = [.. lengths];
+            _prefixLengths[packed] = (sorted, sorted.Count(l => l >= LongKey));
             var (word, mask) = PrefixBits(packed);
             _bloom[word] |= mask;
         }
@@ -181,25 +183,46 @@ public sealed class TermMatcher
         }
 
         ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        var previousIsSeparator = 1u; // the text's first position starts a word
+        var previousIsSeparator = 1ul; // the text's first position starts a word
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            const int width = 16;
+            // 32 chars per step (two vectors, one 32-bit mask of separators), the per-start work kept in this loop
+            // with the filter's fields in locals: at ~5 chars per word, the cost per word start is the whole budget.
+            const int width = 32;
+            ref var bloom = ref MemoryMarshal.GetArrayDataReference(_bloom);
+            var shift = _bloomShift;
+            var hasShort = _shortLengths.Length != 0;
             for (; i + width <= text.Length; i += width)
             {
-                var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-                var separators = Vector256.GreaterThanAny(v, Vector256.Create((ushort)0x7F))
+                var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var v1 = Vector256.LoadUnsafe(ref first, (nuint)(i + 16));
+                ulong separators = Vector256.GreaterThanAny(v0 | v1, Vector256.Create((ushort)0x7F))
                     ? ScalarSeparators(text.Slice(i, width))
-                    : ~(Vector256.LessThan((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26))
-                        | Vector256.LessThan(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10))).ExtractMostSignificantBits() & 0xFFFF;
+                    : AsciiSeparators(v0) | (AsciiSeparators(v1) << 16);
 
                 // A word starts where the previous char is a separator.
-                var starts = ((separators << 1) | previousIsSeparator) & 0xFFFF;
+                var starts = ((separators << 1) | previousIsSeparator) & 0xFFFF_FFFF;
                 previousIsSeparator = separators >> (width - 1);
                 for (; starts != 0; starts &= starts - 1)
                 {
-                    TryAt(text, i + BitOperations.TrailingZeroCount(starts), hits);
+                    var pos = i + BitOperations.TrailingZeroCount(starts);
+                    if (pos + PrefixLength <= text.Length)
+                    {
+                        var packed = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, pos)));
+                        var h = packed * 0x9E3779B97F4A7C15UL;
+                        var below = h << (64 - shift);
+                        var mask = (1UL << (int)(below >> 58)) | (1UL << (int)(below >> 52));
+                        if ((Unsafe.Add(ref bloom, (nint)(h >> shift)) & mask) == mask)
+                        {
+                            TryPrefix(text, pos, packed, hits);
+                        }
+                    }
+
+                    if (hasShort)
+                    {
+                        TryShort(text, pos, hits);
+                    }
                 }
             }
         }
@@ -213,7 +236,7 @@ public sealed class TermMatcher
                     ? ScalarSeparators(text.Slice(i, width))
                     : ~(Vector128.LessThan((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)26))
                         | Vector128.LessThan(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)10))).ExtractMostSignificantBits() & 0xFF;
-                var starts = ((separators << 1) | previousIsSeparator) & 0xFF;
+                var starts = ((separators << 1) | (uint)previousIsSeparator) & 0xFF;
                 previousIsSeparator = separators >> (width - 1);
                 for (; starts != 0; starts &= starts - 1)
                 {
@@ -233,6 +256,12 @@ public sealed class TermMatcher
         }
     }
 
+    /// <summary>Bit k set when char k of the 16 (all ASCII) is neither an ASCII letter nor a digit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AsciiSeparators(Vector256<ushort> v) =>
+        ~(Vector256.LessThan((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26))
+            | Vector256.LessThan(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10))).ExtractMostSignificantBits() & 0xFFFF;
+
     private static uint ScalarSeparators(ReadOnlySpan<char> block)
     {
         var separators = 0u;
@@ -249,47 +278,69 @@ public sealed class TermMatcher
     {
         if (pos + PrefixLength <= text.Length)
         {
+            // The Bloom test without bounds checks: the hash's top bits index a word of _bloom by construction.
             var packed = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), pos)));
             var (word, mask) = PrefixBits(packed);
-            if ((_bloom[word] & mask) == mask && _prefixLengths.TryGetValue(packed, out var lengths))
+            if ((Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bloom), (nint)word) & mask) == mask)
             {
-                MatchLongAt(text, pos, packed, lengths, hits);
+                TryPrefix(text, pos, packed, hits);
             }
         }
 
-        if (_shortLengths.Length != 0 && (_shortFirst[text[pos] >> 6] & (1UL << text[pos])) != 0)
+        if (_shortLengths.Length != 0)
+        {
+            TryShort(text, pos, hits);
+        }
+    }
+
+    /// <summary>Keys shorter than the prefix, where the word's first char begins one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TryShort(ReadOnlySpan<char> text, int pos, List<TermHit> hits)
+    {
+        if ((_shortFirst[text[pos] >> 6] & (1UL << text[pos])) != 0)
         {
             MatchAt(text, pos, _shortLengths, hits);
         }
     }
 
-    private void MatchLongAt(ReadOnlySpan<char> text, int pos, ulong packed, int[] lengths, List<TermHit> hits)
+    /// <summary>The rare word starts that pass the Bloom test: the exact prefix, then its key lengths.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TryPrefix(ReadOnlySpan<char> text, int pos, ulong packed, List<TermHit> hits)
+    {
+        if (_prefixLengths.TryGetValue(packed, out var lengths))
+        {
+            MatchLongAt(text, pos, packed, lengths.Lengths, lengths.Split, hits);
+        }
+    }
+
+    private void MatchLongAt(ReadOnlySpan<char> text, int pos, ulong packed, int[] lengths, int split, List<TermHit> hits)
     {
         ref var first = ref MemoryMarshal.GetReference(text);
-        var longChecked = false;
-        var longPossible = false;
-        foreach (var length in lengths)
+
+        // Lengths come longest first: one test on the first eight chars rules out all the long ones at once, before
+        // any word-boundary test ("quatorze" against the 19 lengths of "quat…" keys).
+        var k = 0;
+        if (split > 0 && pos + LongKey <= text.Length)
         {
+            var next = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, pos + PrefixLength)));
+            var e = TailHash(packed, next, 0);
+            if ((_eightBloom[e >> 6] & (1UL << (int)e)) == 0)
+            {
+                k = split;
+            }
+        }
+        else
+        {
+            k = split;
+        }
+
+        for (; k < lengths.Length; k++)
+        {
+            var length = lengths[k];
             var end = pos + length;
             if (end > text.Length || (end < text.Length && char.IsLetterOrDigit(text[end]) && char.IsLetterOrDigit(text[end - 1])))
             {
                 continue;
-            }
-
-            if (length >= LongKey)
-            {
-                if (!longChecked)
-                {
-                    longChecked = true;
-                    var next = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, pos + PrefixLength)));
-                    var e = TailHash(packed, next, 0);
-                    longPossible = (_eightBloom[e >> 6] & (1UL << (int)e)) != 0;
-                }
-
-                if (!longPossible)
-                {
-                    continue;
-                }
             }
 
             var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, end - PrefixLength)));

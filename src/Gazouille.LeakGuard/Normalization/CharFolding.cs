@@ -71,6 +71,9 @@ internal static class CharFolding
 
     internal static bool IsMulti(char folded) => folded == Multi;
 
+    /// <summary>The folded form of an ASCII char (never more than one char): <see cref="Removed"/> or one char.</summary>
+    internal static char Ascii(char c) => Single[c];
+
     /// <summary>Slow path for supplementary characters (mathematical letters, emoji): fold the pair as a string.</summary>
     internal static string FoldString(string s)
     {

@@ -1,88 +1,106 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Gazouille.LeakGuard.Normalization;
 
 /// <summary>A growable char buffer that remembers, for every char, the original span it came from.</summary>
+/// <remarks>
+/// Pooled, and one array for both ends of every span (start at 2i, end at 2i + 1): a scan builds two buffers per post
+/// and keeps only the exact-size copies that <see cref="TextNormalizer"/> makes of them, in one array.
+/// </remarks>
 internal sealed class MappedBuffer : IDisposable
 {
     private char[] _chars;
-    private int[] _starts;
-    private int[] _ends;
+    private int[] _map;
+    private int _length;
 
     public MappedBuffer(int capacity)
     {
-        // Pooled: a scan builds two buffers per post and keeps only the exact-size copies made by ToMappedText.
         capacity = Math.Max(capacity, 16);
         _chars = ArrayPool<char>.Shared.Rent(capacity);
-        _starts = ArrayPool<int>.Shared.Rent(capacity);
-        _ends = ArrayPool<int>.Shared.Rent(capacity);
+        _map = ArrayPool<int>.Shared.Rent(2 * capacity);
     }
 
-    public int Length { get; private set; }
+    public int Length => _length;
 
     public char this[int index] => _chars[index];
 
-    public char Last => Length == 0 ? '\0' : _chars[Length - 1];
+    public char Last => _length == 0 ? '\0' : _chars[_length - 1];
 
+    /// <summary>The chars appended so far.</summary>
+    public ReadOnlySpan<char> Chars => _chars.AsSpan(0, _length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(char c, int start, int end)
     {
-        if (Length == _chars.Length)
+        var n = _length;
+        var chars = _chars;
+        var map = _map;
+        if ((uint)n >= (uint)chars.Length || (uint)(2 * n) + 1 >= (uint)map.Length)
         {
-            var size = _chars.Length * 2;
-            _chars = Grow(_chars, size, Length);
-            _starts = Grow(_starts, size, Length);
-            _ends = Grow(_ends, size, Length);
+            Grow();
+            chars = _chars;
+            map = _map;
         }
 
-        _chars[Length] = c;
-        _starts[Length] = start;
-        _ends[Length] = end;
-        Length++;
+        chars[n] = c;
+        map[2 * n] = start;
+        map[(2 * n) + 1] = end;
+        _length = n + 1;
     }
 
-    private static T[] Grow<T>(T[] old, int size, int used)
+    private void Grow()
     {
-        var bigger = ArrayPool<T>.Shared.Rent(size);
-        old.AsSpan(0, used).CopyTo(bigger);
-        ArrayPool<T>.Shared.Return(old);
-        return bigger;
+        var size = _chars.Length * 2;
+        var chars = ArrayPool<char>.Shared.Rent(size);
+        var map = ArrayPool<int>.Shared.Rent(2 * size);
+        _chars.AsSpan(0, _length).CopyTo(chars);
+        _map.AsSpan(0, 2 * _length).CopyTo(map);
+        ArrayPool<char>.Shared.Return(_chars);
+        ArrayPool<int>.Shared.Return(_map);
+        _chars = chars;
+        _map = map;
     }
 
     public void Dispose()
     {
         ArrayPool<char>.Shared.Return(_chars);
-        ArrayPool<int>.Shared.Return(_starts);
-        ArrayPool<int>.Shared.Return(_ends);
+        ArrayPool<int>.Shared.Return(_map);
         _chars = [];
-        _starts = [];
-        _ends = [];
-        Length = 0;
+        _map = [];
+        _length = 0;
     }
 
     /// <summary>Widens the last char's source span, used when runs of spaces collapse into one.</summary>
-    public void ExtendLast(int end) => _ends[Length - 1] = end;
+    public void ExtendLast(int end) => _map[(2 * _length) - 1] = end;
 
-    public int StartOf(int index) => _starts[index];
+    public int StartOf(int index) => _map[2 * index];
 
-    public int EndOf(int index) => _ends[index];
+    public int EndOf(int index) => _map[(2 * index) + 1];
 
     /// <summary>The chars alone, without leading or trailing white space (same as <c>ToMappedText().Text.Trim()</c>).</summary>
-    public string ToTrimmedString() => new(_chars.AsSpan(0, Length).Trim());
+    public string ToTrimmedString() => new(_chars.AsSpan(0, _length).Trim());
 
-    public MappedText ToMappedText() => new(new string(_chars, 0, Length), _starts[..Length], _ends[..Length]);
+    /// <summary>Copies the spans into <paramref name="map"/> at <paramref name="offset"/> and returns the view over them.</summary>
+    public MappedText ToMappedText(int[] map, int offset)
+    {
+        _map.AsSpan(0, 2 * _length).CopyTo(map.AsSpan(offset));
+        return new MappedText(new string(_chars, 0, _length), map, offset);
+    }
 }
 
 /// <summary>A normalized view of a text and, per char, the original span [start, end) it stands for.</summary>
 public sealed class MappedText
 {
-    private readonly int[] _starts;
-    private readonly int[] _ends;
+    // Start of char i at _offset + 2i, its end at _offset + 2i + 1 (both views of a post share one array).
+    private readonly int[] _map;
+    private readonly int _offset;
 
-    internal MappedText(string text, int[] starts, int[] ends)
+    internal MappedText(string text, int[] map, int offset)
     {
         Text = text;
-        _starts = starts;
-        _ends = ends;
+        _map = map;
+        _offset = offset;
     }
 
     public string Text { get; }
@@ -97,8 +115,8 @@ public sealed class MappedText
 
         start = Math.Clamp(start, 0, Text.Length - 1);
         end = Math.Clamp(end, start + 1, Text.Length);
-        var s = _starts[start];
-        var e = _ends[end - 1];
+        var s = _map[_offset + (2 * start)];
+        var e = _map[_offset + (2 * (end - 1)) + 1];
         return e < s ? (s, s) : (s, e);
     }
 }

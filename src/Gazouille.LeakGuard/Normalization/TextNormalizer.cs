@@ -15,7 +15,8 @@ public static class TextNormalizer
     {
         using var folded = Fold(original);
         using var skeleton = Skeletonize(folded);
-        return new NormalizedText(original, folded.ToMappedText(), skeleton.ToMappedText());
+        var map = new int[2 * (folded.Length + skeleton.Length)];
+        return new NormalizedText(original, folded.ToMappedText(map, 0), skeleton.ToMappedText(map, 2 * folded.Length));
     }
 
     /// <summary>The skeleton of a dictionary term, as a plain string.</summary>
@@ -34,6 +35,25 @@ public static class TextNormalizer
         for (var i = 0; i < s.Length; i++)
         {
             var c = s[i];
+            if (c < 128)
+            {
+                // ASCII, most of a post: the same steps as below without the Unicode lookups (no ASCII char expands).
+                var upper = (uint)(c - 'A') <= 'Z' - 'A';
+                if (upper && prevWasLower)
+                {
+                    AppendFolded(buffer, ' ', i, i);
+                }
+
+                prevWasLower = (uint)(c - 'a') <= 'z' - 'a';
+                var folded = c == '#' ? ' ' : CharFolding.Ascii(c);
+                if (folded != CharFolding.Removed)
+                {
+                    AppendFolded(buffer, folded, i, i + 1);
+                }
+
+                continue;
+            }
+
             if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
             {
                 foreach (var f in CharFolding.FoldString(s.Substring(i, 2)))
@@ -102,15 +122,16 @@ public static class TextNormalizer
         joined.Clear();
         MarkSplitLetters(folded, drop, joined);
         var output = new MappedBuffer(n + 8);
+        var chars = folded.Chars;
         var i = 0;
         while (i < n)
         {
-            if (!IsTokenChar(folded, i))
+            if (!IsTokenChar(chars, i))
             {
                 if (!drop[i])
                 {
                     // "Groupe-Atlas", "kestrel_pharma": joiners between words read as spaces for word lists.
-                    var c = folded[i] is '-' or '_' ? ' ' : folded[i];
+                    var c = chars[i] is '-' or '_' ? ' ' : chars[i];
                     output.Append(c, folded.StartOf(i), folded.EndOf(i));
                 }
 
@@ -120,9 +141,9 @@ public static class TextNormalizer
 
             var j = i;
             var letters = 0;
-            while (j < n && IsTokenChar(folded, j))
+            while (j < n && IsTokenChar(chars, j))
             {
-                if (char.IsLetter(folded[j]))
+                if (char.IsLetter(chars[j]))
                 {
                     letters++;
                 }
@@ -134,7 +155,7 @@ public static class TextNormalizer
             var leet = letters >= 2 || joined[i];
             for (var k = i; k < j; k++)
             {
-                var c = folded[k];
+                var c = chars[k];
                 output.Append(leet ? Leet(c) : MergeLookAlike(c), folded.StartOf(k), folded.EndOf(k));
             }
 
@@ -145,7 +166,7 @@ public static class TextNormalizer
         return output;
     }
 
-    private static bool IsTokenChar(MappedBuffer b, int i)
+    private static bool IsTokenChar(ReadOnlySpan<char> b, int i)
     {
         var c = b[i];
         if (char.IsLetterOrDigit(c))
@@ -175,61 +196,76 @@ public static class TextNormalizer
     /// <summary>Marks the separators inside "a.t.l.a.s", "a t l a s", "a-t-l-a-s": three or more single chars in a row.</summary>
     private static void MarkSplitLetters(MappedBuffer b, Span<bool> drop, Span<bool> joined)
     {
-        var n = b.Length;
+        var chars = b.Chars;
+        var n = chars.Length;
         var i = 0;
         while (i < n)
         {
-            if (!IsSingle(b, i))
+            if (!char.IsLetterOrDigit(chars[i]))
             {
                 i++;
                 continue;
             }
 
-            var positions = new List<int>(8) { i };
-            var j = i + 1;
-            while (true)
+            // A word starts at i: only a one-char word can begin a run; a longer one is skipped whole.
+            if (i + 1 < n && char.IsLetterOrDigit(chars[i + 1]))
             {
-                var k = j;
-                var seps = 0;
-                while (k < n && seps < 2 && IsSplitSeparator(b[k]))
+                i += 2;
+                while (i < n && char.IsLetterOrDigit(chars[i]))
                 {
-                    k++;
-                    seps++;
+                    i++;
                 }
 
-                if (seps == 0 || k >= n || !IsSingle(b, k))
-                {
-                    break;
-                }
-
-                positions.Add(k);
-                j = k + 1;
+                continue;
             }
 
-            var letters = positions.Count(p => char.IsLetter(b[p]));
-            if (positions.Count >= 3 && letters >= 2)
+            // Walk the run of single chars once to count them and their letters, again to mark them if it qualifies.
+            var count = 0;
+            var letters = 0;
+            var last = i;
+            for (var p = i; p >= 0; p = NextSingle(chars, p))
             {
-                foreach (var p in positions)
+                count++;
+                letters += char.IsLetter(chars[p]) ? 1 : 0;
+                last = p;
+            }
+
+            if (count >= 3 && letters >= 2)
+            {
+                for (var p = i; p >= 0; p = NextSingle(chars, p))
                 {
                     joined[p] = true;
                 }
 
-                for (var p = positions[0] + 1; p < positions[^1]; p++)
+                for (var p = i + 1; p < last; p++)
                 {
-                    if (IsSplitSeparator(b[p]))
+                    if (IsSplitSeparator(chars[p]))
                     {
                         drop[p] = true;
                     }
                 }
-
             }
 
             // A shorter run inside this one has no more letters, so it cannot qualify either: move past it (linear time).
-            i = positions[^1] + 1;
+            i = last + 1;
         }
     }
 
-    private static bool IsSingle(MappedBuffer b, int i) =>
+    /// <summary>The next single char of a run after the one at <paramref name="p"/> (one or two separators away), or -1.</summary>
+    private static int NextSingle(ReadOnlySpan<char> chars, int p)
+    {
+        var k = p + 1;
+        var seps = 0;
+        while (k < chars.Length && seps < 2 && IsSplitSeparator(chars[k]))
+        {
+            k++;
+            seps++;
+        }
+
+        return seps == 0 || k >= chars.Length || !IsSingle(chars, k) ? -1 : k;
+    }
+
+    private static bool IsSingle(ReadOnlySpan<char> b, int i) =>
         char.IsLetterOrDigit(b[i])
         && (i == 0 || !char.IsLetterOrDigit(b[i - 1]))
         && (i + 1 == b.Length || !char.IsLetterOrDigit(b[i + 1]));
