@@ -26,6 +26,7 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<BrowserSession> BrowserSessions => Set<BrowserSession>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
     public DbSet<ClientApp> ClientApps => Set<ClientApp>();
@@ -160,6 +161,14 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
         {
             e.Property(x => x.Id).ValueGeneratedNever();
             e.HasIndex(x => x.TokenHash).IsUnique();
+        });
+        builder.Entity<BrowserSession>(e =>
+        {
+            e.Property(x => x.Id).HasMaxLength(BrowserSession.IdLength);
+            e.Property(x => x.UserAgent).HasMaxLength(BrowserSession.UserAgentMaxLength);
+            e.Property(x => x.IpAddress).HasMaxLength(BrowserSession.IpMaxLength);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.AccountId);
         });
         builder.Entity<Invitation>(e =>
         {

@@ -243,4 +243,69 @@ public sealed class ReportActionsTests : IAsyncLifetime
         Assert.DoesNotContain("Faux", reader, StringComparison.Ordinal);
         Assert.Contains("Outcome: ", System.Net.WebUtility.HtmlDecode(await (await WebBrowser.SignInAsync(_f, "mod")).PageAsync("/moderation/reports?resolved=true")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_moderator_shows_hidden_posts_again_and_they_return_to_timelines_and_streams()
+    {
+        var (_, author, reader, mod, post, report) = await ReportedAsync("Un message masqué à tort");
+        var (_, other) = await _f.SignedInAsync("other");
+        var boost = (await other.PostOkAsync($"/api/v1/statuses/{post}/reblog")).Id();
+        await mod.PostOkAsync($"/api/v1/gazouille/admin/reports/{report}/action", new { type = "hide", text = "Vérification en cours" });
+        await (await reader.GetAsync($"/api/v1/statuses/{post}")).NotFoundAsync();
+        var listed = Assert.Single((await mod.GetOkAsync("/api/v1/admin/reports?resolved=true")).EnumerateArray());
+        Assert.Equal([post], listed.GetProperty("gazouille").GetProperty("hidden_status_ids").EnumerateArray().Select(e => e.GetString()).ToList());
+        // The reporter's view of the report never lists hidden posts for moderators.
+        Assert.False((await NotificationOfTypeAsync(reader, "gazouille.report.resolved")).GetProperty("report").GetProperty("gazouille").TryGetProperty("hidden_status_ids", out _));
+
+        // Refusals: people who are not moderators, unknown and hostile report ids; nothing changes.
+        await (await reader.PostAsync($"/api/v1/gazouille/admin/reports/{report}/unhide", null)).ErrorAsync(HttpStatusCode.Forbidden);
+        await (await author.PostAsync($"/api/v1/gazouille/admin/reports/{report}/unhide", null)).ErrorAsync(HttpStatusCode.Forbidden);
+        await (await mod.PostAsync("/api/v1/gazouille/admin/reports/999999999/unhide", null)).NotFoundAsync();
+        await (await mod.PostAsync("/api/v1/gazouille/admin/reports/%3Cscript%3E/unhide", null)).NotFoundAsync();
+        await (await reader.GetAsync($"/api/v1/statuses/{post}")).NotFoundAsync();
+
+        await using var stream = await SseStream.OpenAsync(reader, "/api/v1/streaming/company");
+        var shown = await mod.PostOkAsync($"/api/v1/gazouille/admin/reports/{report}/unhide");
+        Assert.Empty(shown.GetProperty("gazouille").GetProperty("hidden_status_ids").EnumerateArray());
+        var e = (await stream.NextAsync(TimeSpan.FromSeconds(10)))!;
+        Assert.Equal("update", e.Event);
+        Assert.Contains(e.Json.Id(), new[] { post, boost });
+
+        // Back for every reader, in timelines, with its boost; the author may edit it again.
+        await reader.GetOkAsync($"/api/v1/statuses/{post}");
+        var home = await other.GetOkAsync("/api/v1/timelines/home");
+        Assert.Contains(home.EnumerateArray(), s => s.Id() == boost);
+        Assert.Contains("Un message masqué à tort", await (await reader.GetAsync("/api/v1/timelines/company")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("published", (await author.GetOkAsync($"/api/v1/statuses/{post}")).GetProperty("leak_guard").Str("state"));
+        Assert.Equal(HttpStatusCode.OK, (await author.PutAsJsonAsync($"/api/v1/statuses/{post}", new { status = "corrigé" })).StatusCode);
+
+        // Nothing is hidden any more: a second undo is refused with a reason, and the undo is audited.
+        Assert.Contains("hidden", await (await mod.PostAsync($"/api/v1/gazouille/admin/reports/{report}/unhide", null)).ErrorAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+        var (_, admin) = await _f.SignedInAsync("root", AccountRole.Admin);
+        Assert.Contains("report.unhide", await (await admin.GetAsync("/api/v1/gazouille/admin/audit")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reports_page_shows_hidden_posts_again_in_french()
+    {
+        var (_, _, _, _, post, report) = await ReportedAsync("Un post à rétablir");
+        var mod = await WebBrowser.SignInAsync(_f, "mod", "fr");
+        await mod.SubmitAsync("/moderation/reports", "/moderation/reports?handler=act", ("id", report), ("type", "hide"), ("reason", "À vérifier"));
+        var employee = await WebBrowser.SignInAsync(_f, "reader");
+        await employee.PageAsync($"/@author/{post}", HttpStatusCode.NotFound);
+        var resolved = System.Net.WebUtility.HtmlDecode(await mod.PageAsync("/moderation/reports?resolved=true"));
+        Assert.Contains("Afficher de nouveau les posts masqués", resolved, StringComparison.Ordinal);
+        Assert.DoesNotContain("Show the hidden posts again", System.Net.WebUtility.HtmlDecode(await employee.PageAsync("/")), StringComparison.Ordinal);
+
+        var done = await mod.SubmitAsync("/moderation/reports?resolved=true", "/moderation/reports?handler=unhide", ("id", report));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var after = System.Net.WebUtility.HtmlDecode(await mod.PageAsync(done.Headers.Location!.OriginalString));
+        Assert.Contains("Posts de nouveau visibles", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Afficher de nouveau les posts masqués", after, StringComparison.Ordinal);
+        Assert.Contains("Un post à rétablir", await employee.PageAsync($"/@author/{post}"), StringComparison.Ordinal);
+        // Again: nothing is hidden, the page says so in French.
+        var again = await mod.SendFormAsync("/moderation/reports?resolved=true", "/moderation/reports?handler=reopen", "/moderation/reports?handler=unhide", false, ("id", report));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        Assert.Contains("ucun post de ce signalement n'est masqué", System.Net.WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
 }

@@ -292,4 +292,43 @@ public sealed class SsoTests : IAsyncLifetime
         Assert.True(account.PendingApproval);
         await AssertSignedOutAsync(browser);
     }
+
+    [Fact]
+    public async Task Signing_out_of_a_single_sign_on_session_signs_out_at_the_provider_too_and_a_password_session_does_not()
+    {
+        var (browser, answer) = await SignInAsync(new OpenIdUser("sub-lou", "lou@corp.example", "Lou"));
+        await AssertSignedInAsync(browser, answer, "lou");
+        var before = _idp.SignOuts;
+
+        // Gazouille ends its session, then sends the browser to the provider's end_session_endpoint with the ID token as the hint.
+        var signOut = await browser.SubmitAsync("/", "/auth/sign_out");
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        var endSession = signOut.Headers.Location!;
+        Assert.Equal(_idp.Authority.Authority, endSession.Authority);
+        Assert.Equal("/connect/logout", endSession.AbsolutePath);
+        var query = QueryHelpers.ParseQuery(endSession.Query);
+        Assert.Equal("http://gazouille.test/auth/sso/corp/signed_out", query["post_logout_redirect_uri"].ToString());
+        Assert.False(string.IsNullOrEmpty(query["id_token_hint"]));
+        Assert.Equal(0, await Db(db => db.BrowserSessions.CountAsync(s => db.Users.Any(a => a.Id == s.AccountId && a.UserName == "lou"))));
+        await AssertSignedOutAsync(browser);
+
+        // The provider accepts it (OpenIddict checked the hint and the address) and sends the browser back, then to the sign-in page.
+        var atProvider = await _idpHttp.GetAsync(endSession);
+        Assert.True(atProvider.StatusCode == HttpStatusCode.Redirect, $"the provider answered {(int)atProvider.StatusCode}: {await atProvider.Content.ReadAsStringAsync()}");
+        Assert.Equal(before + 1, _idp.SignOuts);
+        Assert.True(_idp.LastSignOutHadIdTokenHint);
+        var back = atProvider.Headers.Location!;
+        Assert.Equal("http://gazouille.test/auth/sso/corp/signed_out", back.GetLeftPart(UriPartial.Path));
+        var landed = await browser.Http.GetAsync(back.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
+        Assert.Equal("/auth/sign_in", landed.Headers.Location!.OriginalString);
+
+        // A password session of the same instance signs out here only.
+        await _f.CreateUserAsync("pat");
+        var password = await WebBrowser.SignInAsync(_f, "pat");
+        var local = await password.SubmitAsync("/", "/auth/sign_out");
+        Assert.Equal(HttpStatusCode.Redirect, local.StatusCode);
+        Assert.Equal("/auth/sign_in", local.Headers.Location!.OriginalString);
+        Assert.Equal(before + 1, _idp.SignOuts);
+    }
 }

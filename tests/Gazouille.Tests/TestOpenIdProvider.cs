@@ -67,15 +67,16 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<ProviderDb>())
             .AddServer(o =>
             {
-                o.SetAuthorizationEndpointUris("/connect/authorize").SetTokenEndpointUris("/connect/token");
+                o.SetAuthorizationEndpointUris("/connect/authorize").SetTokenEndpointUris("/connect/token").SetEndSessionEndpointUris("/connect/logout");
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.Roles);
                 o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
-                o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
+                o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough().DisableTransportSecurityRequirement();
             });
         var app = builder.Build();
         TestOpenIdProvider? self = null;
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (HttpContext http, CancellationToken _) => self!.AuthorizeAsync(http));
+        app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (HttpContext http) => self!.EndSession(http));
         await using (var scope = app.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<ProviderDb>().Database.EnsureCreatedAsync();
         await app.StartAsync();
@@ -83,6 +84,24 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
         if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new InvalidOperationException($"The test provider must listen on the loopback only, not {address}.");
         self = new TestOpenIdProvider(app, connection, new Uri(address.GetLeftPart(UriPartial.Authority)));
         return self;
+    }
+
+    private int _signOuts;
+
+    /// <summary>How many RP-initiated sign-outs (end session requests) the provider accepted.</summary>
+    public int SignOuts => Volatile.Read(ref _signOuts);
+
+    /// <summary>Whether the last end session request carried an id_token_hint (OpenIddict has checked it was one of its own).</summary>
+    public bool LastSignOutHadIdTokenHint { get; private set; }
+
+    /// <summary>The end session endpoint: OpenIddict has validated the request (the post-logout address is the client's);
+    /// signing out sends the browser back there.</summary>
+    private IResult EndSession(HttpContext http)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        LastSignOutHadIdTokenHint = !string.IsNullOrEmpty(request.IdTokenHint);
+        Interlocked.Increment(ref _signOuts);
+        return Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
     /// <summary>Registers Gazouille as a confidential client that may come back to <paramref name="redirectUri"/>.</summary>
@@ -96,7 +115,7 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
             ClientId = ClientId, ClientSecret = ClientSecret, ClientType = ClientTypes.Confidential, DisplayName = "Gazouille",
             Permissions =
             {
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession, Permissions.GrantTypes.AuthorizationCode,
                 Permissions.ResponseTypes.Code, Permissions.Scopes.Email, Permissions.Scopes.Profile, Permissions.Scopes.Roles,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
@@ -105,14 +124,19 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
         {
             await applications.PopulateAsync(descriptor, existing);
             descriptor.RedirectUris.Add(redirectUri);
+            descriptor.PostLogoutRedirectUris.Add(SignedOutUri(redirectUri));
             await applications.UpdateAsync(existing, descriptor);
         }
         else
         {
             descriptor.RedirectUris.Add(redirectUri);
+            descriptor.PostLogoutRedirectUris.Add(SignedOutUri(redirectUri));
             await applications.CreateAsync(descriptor);
         }
     }
+
+    /// <summary>Gazouille's way back after signing out at the provider: <c>…/callback</c> becomes <c>…/signed_out</c>.</summary>
+    private static Uri SignedOutUri(Uri callback) => new(callback, "signed_out");
 
     private async Task<IResult> AuthorizeAsync(HttpContext http)
     {

@@ -234,6 +234,45 @@ namespace Gazouille.Data.Postgres.Migrations
                     b.ToTable("Bookmarks");
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.BrowserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(22)
+                        .HasColumnType("character varying(22)");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IpAddress")
+                        .IsRequired()
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("UserAgent")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("BrowserSessions");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.ClientApp", b =>
                 {
                     b.Property<long>("Id")
@@ -1463,6 +1502,15 @@ namespace Gazouille.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Gazouille.Data.Entities.AccountWarning", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.BrowserSession", b =>
                 {
                     b.HasOne("Gazouille.Data.Entities.Account", null)
                         .WithMany()

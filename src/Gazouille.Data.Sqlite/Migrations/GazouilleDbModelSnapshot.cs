@@ -229,6 +229,45 @@ namespace Gazouille.Data.Sqlite.Migrations
                     b.ToTable("Bookmarks");
                 });
 
+            modelBuilder.Entity("Gazouille.Data.Entities.BrowserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(22)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IpAddress")
+                        .IsRequired()
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserAgent")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("BrowserSessions");
+                });
+
             modelBuilder.Entity("Gazouille.Data.Entities.ClientApp", b =>
                 {
                     b.Property<long>("Id")
@@ -1450,6 +1489,15 @@ namespace Gazouille.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Gazouille.Data.Entities.AccountWarning", b =>
+                {
+                    b.HasOne("Gazouille.Data.Entities.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gazouille.Data.Entities.BrowserSession", b =>
                 {
                     b.HasOne("Gazouille.Data.Entities.Account", null)
                         .WithMany()

@@ -44,3 +44,25 @@ public class ClientApp
     public required string RedirectUris { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// A signed-in browser. Its cookie holds only <see cref="Id"/> (protected by Data Protection); the authentication
+/// ticket lives here, so each browser can be listed and ended on its own, on every node at once.
+/// </summary>
+public class BrowserSession
+{
+    public const int IdLength = 22, UserAgentMaxLength = 100, IpMaxLength = 45;
+
+    /// <summary>128 random bits, base64url.</summary>
+    public required string Id { get; set; }
+    public long AccountId { get; set; }
+    /// <summary>The ASP.NET Core authentication ticket (TicketSerializer).</summary>
+    public required byte[] Ticket { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Written at most once a minute.</summary>
+    public DateTimeOffset LastSeenAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>Browser and system, e.g. "Firefox, Linux" (not the whole User-Agent).</summary>
+    public string UserAgent { get; set; } = "";
+    public string IpAddress { get; set; } = "";
+}

@@ -94,6 +94,7 @@ public static class GazouilleApp
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();
         services.AddScoped<AccountDirectory>();
+        services.AddScoped<OwnSessions>();
         services.AddScoped<SignUpPolicy>();
         services.AddScoped<TeamDirectory>();
         services.AddScoped<StatusRenderer>();
@@ -185,6 +186,7 @@ public static class GazouilleApp
         app.MapAppsApi();
         app.MapInstanceApi();
         app.MapAccountsApi();
+        app.MapSessionsApi();
         app.MapStatusesApi();
         app.MapTimelinesApi();
         app.MapSearchApi();

@@ -14,6 +14,7 @@ public sealed class GazouilleSettings
     public MetricsSettings Metrics { get; set; } = new();
     public Features.RateLimits.RateLimitSettings RateLimits { get; set; } = new();
     public Features.Sso.SsoSettings Sso { get; set; } = new();
+    public SessionSettings Sessions { get; set; } = new();
     /// <summary>HOST:PORT (or a StackExchange.Redis configuration string) of the Redis that carries stream events between nodes.</summary>
     public string? Redis { get; set; }
 }
@@ -26,6 +27,13 @@ public sealed class StreamingSettings
     public double GrantCheckSeconds { get; set; } = 5;
     /// <summary>Longest WebSocket message accepted from a client, in bytes.</summary>
     public int MaxMessageBytes { get; set; } = 4096;
+}
+
+public sealed class SessionSettings
+{
+    /// <summary>How long a node keeps a browser session read from the database before reading it again. Ending a session
+    /// drops it from every node's memory at once over the event bus (Redis); without Redis, other nodes notice within this time.</summary>
+    public double CacheSeconds { get; set; } = 5;
 }
 
 public sealed class MetricsSettings

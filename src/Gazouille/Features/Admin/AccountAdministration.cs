@@ -47,7 +47,7 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
 
     /// <summary>
     /// Ends every way the account is signed in without suspending it: OAuth tokens and authorizations, personal access
-    /// tokens, and browser sessions (a new security stamp, compared on each request). Returns how many tokens ended.
+    /// tokens, and browser sessions (deleted, and a new security stamp, compared on each request). Returns how many tokens ended.
     /// </summary>
     public async Task<long> RevokeSessionsAsync(Viewer admin, long accountId, CancellationToken ct)
     {
@@ -62,9 +62,10 @@ public sealed class AccountAdministration(GazouilleDb db, AuditLog audit, Stream
         var subject = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         ended += await tokens.RevokeBySubjectAsync(subject, ct);
         await authorizations.RevokeBySubjectAsync(subject, ct);
+        var browsers = await db.BrowserSessions.Where(s => s.AccountId == accountId).ExecuteDeleteAsync(ct);
         // Streams already open end too, on every node, once this commits.
         stream.Raise(db, Streaming.StreamEvent.SessionsEnded(accountId));
-        await audit.AppendAsync(await ActorAsync(admin, ct), "account.revoke_sessions", $"account:{accountId}", new { tokens = ended }, ct);
+        await audit.AppendAsync(await ActorAsync(admin, ct), "account.revoke_sessions", $"account:{accountId}", new { tokens = ended, browsers }, ct);
         await tx.CommitAsync(ct);
         return ended;
     }

@@ -39,6 +39,10 @@ public static class AuthSetup
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(30);
         });
+        // Browser sessions are stored one by one in the database, so people can list and end them (the cookie holds the id).
+        services.AddSingleton<Accounts.BrowserSessionStore>();
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<Accounts.BrowserSessionStore>((o, store) => o.SessionStore = store);
 
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, OAuthServerKeys>();
         services.AddOpenIddict()

@@ -1,4 +1,5 @@
 using Gazouille.Data.Entities;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
 namespace Gazouille.Features.OAuth;
@@ -12,9 +13,12 @@ public static class SignInPages
         return app;
     }
 
-    private static async Task<IResult> SignOut(SignInManager<Account> signIn)
+    /// <summary>Ends the browser session (deleted from the store); a session made by single sign-on signs out at the provider too.</summary>
+    private static async Task<IResult> SignOut(HttpContext http, SignInManager<Account> signIn)
     {
+        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         await signIn.SignOutAsync();
+        if (session.Succeeded && await Sso.SsoSignOut.StartAsync(http, session, http.RequestAborted)) return Results.Empty;
         return Results.LocalRedirect("/auth/sign_in");
     }
 }

@@ -109,8 +109,36 @@ public sealed class ReportActions(GazouilleDb db, ReportBook book, AuditLog audi
         var shown = await db.Statuses.AsNoTracking().AsSplitQuery().Include(s => s.Mentions).Include(s => s.AudienceOrgs).Include(s => s.Tags)
             .Where(s => (ids.Contains(s.Id) || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value))) && s.State == StatusState.Published).ToListAsync(ct);
         foreach (var s in shown) stream.Raise(db, StreamEvent.Removed(s));
-        await db.Statuses.Where(s => ids.Contains(s.Id) || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value)))
+        // Only published posts: a held post stays held (undoing the hide must not publish what was never approved).
+        await db.Statuses.Where(s => (ids.Contains(s.Id) || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value))) && s.State == StatusState.Published)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, StatusState.Hidden), ct);
+    }
+
+    /// <summary>
+    /// Undoes a hide: the report's posts that are hidden (and their boosts) are published again and come back to
+    /// timelines and open streams. Audited (<c>report.unhide</c>); the report keeps its state. Returns how many posts.
+    /// </summary>
+    public async Task<int> UnhideAsync(Viewer moderator, string rawReportId, CancellationToken ct)
+    {
+        var report = await book.GetAsync(moderator, rawReportId, ct);
+        if (report.TargetAccountId == moderator.AccountId) throw ApiException.Forbidden("Another moderator must act on a report about you");
+        var reported = ReportBook.StatusIdsOf(report).ToList();
+        var ids = await db.Statuses.AsNoTracking()
+            .Where(s => reported.Contains(s.Id) && s.AccountId == report.TargetAccountId && s.ReblogOfId == null && s.State == StatusState.Hidden)
+            .Select(s => s.Id).ToListAsync(ct);
+        if (ids.Count == 0) throw ApiException.Unprocessable("Validation failed: none of this report's posts is hidden");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var restored = await db.Statuses.AsNoTracking()
+            .Where(s => (ids.Contains(s.Id) || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value))) && s.State == StatusState.Hidden)
+            .OrderBy(s => s.Id).Select(s => s.Id).ToListAsync(ct);
+        await db.Statuses.Where(s => restored.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.State, StatusState.Published), ct);
+        foreach (var id in restored) stream.Raise(db, StreamEvent.Published(id));
+        report.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(await ActorAsync(moderator, ct), "report.unhide", $"report:{Ids.Format(report.Id)}",
+            new { account = report.TargetAccountId, statuses = ids.Select(Ids.Format).ToList() }, ct);
+        await tx.CommitAsync(ct);
+        return ids.Count;
     }
 
     private static string ValidateAction(string? raw)

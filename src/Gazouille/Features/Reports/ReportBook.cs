@@ -125,7 +125,8 @@ public sealed class ReportBook(GazouilleDb db, AuditLog audit, StatusRenderer st
         return new AdminReportEntity(Ids.Format(r.Id), r.ResolvedAt is not null, r.ResolvedAt is { } at ? AccountRenderer.Iso(at) : null, r.Category,
             r.Comment, false, AccountRenderer.Iso(r.CreatedAt), AccountRenderer.Iso(r.UpdatedAt),
             (await Render(r.ReporterId))!, (await Render(r.TargetAccountId))!, null, await Render(r.ResolvedById),
-            await statuses.RenderManyAsync(moderator, posts, ct), [], new ReportOutcome(r.ResolvedAt is null ? null : r.Action ?? "none", r.ActionText));
+            await statuses.RenderManyAsync(moderator, posts, ct), [], new ReportOutcome(r.ResolvedAt is null ? null : r.Action ?? "none", r.ActionText,
+                posts.Where(p => p.State == StatusState.Hidden && p.AccountId == r.TargetAccountId && p.ReblogOfId == null).Select(p => Ids.Format(p.Id)).ToList()));
     }
 }
 
@@ -133,8 +134,10 @@ public sealed record ReportEntity(string Id, bool ActionTaken, string? ActionTak
     string CreatedAt, List<string> StatusIds, List<string> RuleIds, AccountEntity TargetAccount, ReportOutcome Gazouille);
 
 /// <summary>How a report was resolved: hide, delete, suspend, warn, or none (resolved without action); null while open.
-/// The moderator's reason (<c>text</c>) is for moderators and the author, never the reporter.</summary>
-public sealed record ReportOutcome(string? Action, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Text);
+/// The moderator's reason (<c>text</c>) is for moderators and the author, never the reporter;
+/// <c>hidden_status_ids</c> (moderators only): the reported posts that are hidden now, which a moderator may show again.</summary>
+public sealed record ReportOutcome(string? Action, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Text,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] List<string>? HiddenStatusIds = null);
 
 public sealed record AdminReportEntity(string Id, bool ActionTaken, string? ActionTakenAt, string Category, string Comment, bool Forwarded,
     string CreatedAt, string UpdatedAt, AccountEntity Account, AccountEntity TargetAccount, AccountEntity? AssignedAccount,

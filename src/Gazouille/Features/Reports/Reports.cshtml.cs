@@ -49,6 +49,30 @@ public sealed class ReportsModel(ReportBook book, ReportActions actions, IString
         return LocalRedirect("/moderation/reports");
     }
 
+    /// <summary>Undoes a hide: the report's hidden posts are published again.</summary>
+    public async Task<IActionResult> OnPostUnhideAsync([FromForm] string? id, CancellationToken ct)
+    {
+        bool resolved;
+        try
+        {
+            await actions.UnhideAsync(Viewer, id ?? "", ct);
+            resolved = (await book.GetAsync(Viewer, id ?? "", ct)).ResolvedAt is not null;
+        }
+        catch (ApiException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return NotFound();
+        }
+        catch (ApiException e)
+        {
+            Error = Explain(e);
+            await OnGetAsync(ct);
+            Response.StatusCode = e.Status;
+            return Page();
+        }
+        Message = t["Report.Done.unhide"];
+        return LocalRedirect(resolved ? "/moderation/reports?resolved=true" : "/moderation/reports");
+    }
+
     private async Task<IActionResult> SetAsync(string? id, bool resolved, string done, CancellationToken ct)
     {
         try

@@ -17,6 +17,7 @@ public static class ReportsApi
         admin.MapPost("/{id}/resolve", (string id, HttpContext http, ReportBook book, CancellationToken ct) => SetResolved(id, true, http, book, ct)).RequireScope("write:accounts");
         admin.MapPost("/{id}/reopen", (string id, HttpContext http, ReportBook book, CancellationToken ct) => SetResolved(id, false, http, book, ct)).RequireScope("write:accounts");
         app.MapPost("/api/v1/gazouille/admin/reports/{id}/action", Act).WithTags("Reports").RequireScope("write:accounts");
+        app.MapPost("/api/v1/gazouille/admin/reports/{id}/unhide", Unhide).WithTags("Reports").RequireScope("write:accounts");
         app.MapPost("/api/v1/admin/accounts/{id}/action", ActOnAccount).WithTags("Reports").RequireScope("write:accounts");
         return app;
     }
@@ -49,6 +50,13 @@ public static class ReportsApi
         var viewer = http.Viewer();
         var report = await actions.TakeAsync(viewer, id, p.Get("type"), p.Get("text"), ct);
         return TypedResults.Ok(await book.RenderForModeratorAsync(viewer, report, ct));
+    }
+
+    private static async Task<Ok<AdminReportEntity>> Unhide(string id, HttpContext http, ReportActions actions, ReportBook book, CancellationToken ct)
+    {
+        var viewer = http.Viewer();
+        await actions.UnhideAsync(viewer, id, ct);
+        return TypedResults.Ok(await book.RenderForModeratorAsync(viewer, await book.GetAsync(viewer, id, ct), ct));
     }
 
     private static async Task<Ok<object>> ActOnAccount(string id, HttpContext http, ApiParams p, ReportActions actions, CancellationToken ct)

@@ -1,7 +1,9 @@
 using Gazouille.Data.Entities;
 using Gazouille.Features.Web;
 using Gazouille.Hosting;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -82,7 +84,11 @@ public sealed class SsoModel(IOptions<GazouilleSettings> settings, SsoAccounts a
                 _ => t["{0} did not send your identity or e-mail address; ask an administrator to check the single sign-on settings.", ProviderName],
             }, StatusCodes.Status403Forbidden);
 
-        await signIn.SignInAsync(account, isPersistent: true, authenticationMethod: "sso:" + key);
+        // As SignInAsync with an authentication method, plus the provider's ID token for signing out there later.
+        var session = new AuthenticationProperties { IsPersistent = true };
+        if (external.Properties!.GetTokenValue(OpenIdConnectParameterNames.IdToken) is { Length: > 0 } idToken)
+            session.StoreTokens([new AuthenticationToken { Name = OpenIdConnectParameterNames.IdToken, Value = idToken }]);
+        await signIn.SignInWithClaimsAsync(account, session, [new Claim(ClaimTypes.AuthenticationMethod, SsoSetup.AuthenticationMethod(key))]);
         if (account.Role == AccountRole.Admin)
             await audit.AppendAsync("@" + account.UserName, "admin.sign_in", $"account:{account.Id}",
                 new { method = "sso:" + key, ip = HttpContext.Connection.RemoteIpAddress?.ToString() }, ct);

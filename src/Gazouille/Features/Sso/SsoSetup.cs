@@ -28,6 +28,15 @@ public static partial class SsoSetup
 
     public static string CallbackPath(string key) => $"/auth/sso/{key.ToLowerInvariant()}/callback";
 
+    /// <summary>The authentication method of a browser session made by single sign-on with the provider <paramref name="key"/>.</summary>
+    public static string AuthenticationMethod(string key) => "sso:" + key.ToLowerInvariant();
+
+    /// <summary>Where the provider sends the browser back after signing out there.</summary>
+    public static string SignedOutPath(string key) => $"/auth/sso/{key.ToLowerInvariant()}/signed_out";
+
+    /// <summary>The HttpContext item that carries the session's ID token to the sign-out request (never into its state).</summary>
+    public const string IdTokenHintItem = "gazouille.sso.id_token_hint";
+
     public static IServiceCollection AddGazouilleSso(this IServiceCollection services)
     {
         services.AddSingleton<IPostConfigureOptions<AuthenticationOptions>, SsoSchemes>();
@@ -95,12 +104,13 @@ public static partial class SsoSetup
             options.NonceCookie.SameSite = SameSiteMode.Lax;
             options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.CallbackPath = CallbackPath(key);
-            options.SignedOutCallbackPath = $"/auth/sso/{key}/signed_out";
+            options.SignedOutCallbackPath = SignedOutPath(key);
             options.RemoteSignOutPath = $"/auth/sso/{key}/remote_sign_out";
             options.SignInScheme = IdentityConstants.ExternalScheme;
             options.SignOutScheme = IdentityConstants.ExternalScheme;
             options.MapInboundClaims = false;
-            options.SaveTokens = false;
+            // The ID token is kept (in the stored browser session, never in a cookie) as the hint for signing out at the provider.
+            options.SaveTokens = true;
             options.GetClaimsFromUserInfoEndpoint = provider.UseUserInfoEndpoint;
             options.Scope.Clear();
             foreach (var scope in (provider.Scopes.Count > 0 ? provider.Scopes : ["profile", "email"]).Prepend("openid").Distinct(StringComparer.Ordinal)) options.Scope.Add(scope);
@@ -119,6 +129,14 @@ public static partial class SsoSetup
         {
             var baseUrl = context.HttpContext.RequestServices.GetRequiredService<IOptions<GazouilleSettings>>().Value.Instance.BaseUrl;
             if (!string.IsNullOrWhiteSpace(baseUrl)) context.ProtocolMessage.RedirectUri = baseUrl.TrimEnd('/') + CallbackPath(key);
+            return Task.CompletedTask;
+        }
+
+        public override Task RedirectToIdentityProviderForSignOut(RedirectContext context)
+        {
+            var baseUrl = context.HttpContext.RequestServices.GetRequiredService<IOptions<GazouilleSettings>>().Value.Instance.BaseUrl;
+            if (!string.IsNullOrWhiteSpace(baseUrl)) context.ProtocolMessage.PostLogoutRedirectUri = baseUrl.TrimEnd('/') + SignedOutPath(key);
+            if (context.HttpContext.Items[IdTokenHintItem] is string hint) context.ProtocolMessage.IdTokenHint = hint;
             return Task.CompletedTask;
         }
 

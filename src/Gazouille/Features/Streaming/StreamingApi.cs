@@ -66,6 +66,10 @@ public static class StreamingApi
     private const string AuthenticatedAtKey = "gazouille.stream.authenticated_at";
 
     /// <summary>When the streaming request arrived (before authentication), or long ago if it was not stamped.</summary>
+    /// <summary>What ends the stream when revoked: its OAuth token, or the browser session it came with.</summary>
+    private static string? Credential(HttpContext http) =>
+        http.User.GetTokenId() ?? (Accounts.BrowserSessionStore.CurrentId(http) is { } session ? Accounts.BrowserSessionStore.EventId(session) : null);
+
     private static long AuthenticatedAt(HttpContext http) => http.Items[AuthenticatedAtKey] is long at ? at : 0;
 
     private static async Task ServerSentEventsAsync(HttpContext http, StreamHub hub, GazouilleDb db, string stream)
@@ -81,7 +85,7 @@ public static class StreamingApi
         }
         // Registered before the client hears anything: whatever happens once it has the headers (a post, a revocation)
         // reaches this stream.
-        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, http.User.GetTokenId(), AuthenticatedAt(http), subscription);
+        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, Credential(http), AuthenticatedAt(http), subscription);
         try
         {
             http.Response.ContentType = "text/event-stream; charset=utf-8";
@@ -118,7 +122,7 @@ public static class StreamingApi
         // Mastodon echoes the protocol the client offered (its token); browsers refuse a handshake that drops it.
         var offered = http.Request.Headers.SecWebSocketProtocol.ToString();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(string.IsNullOrWhiteSpace(offered) ? null : offered.Trim());
-        var connection = hub.Open(viewer, StreamTransport.WebSocket, http.User.GetTokenId(), AuthenticatedAt(http), initial is null ? [] : [initial]);
+        var connection = hub.Open(viewer, StreamTransport.WebSocket, Credential(http), AuthenticatedAt(http), initial is null ? [] : [initial]);
         if (initialError is not null) connection.Enqueue(ErrorMessage(initialError, 400));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sending = SendAsync(socket, connection, stop.Token);
