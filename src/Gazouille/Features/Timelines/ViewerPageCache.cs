@@ -14,8 +14,12 @@ namespace Gazouille.Features.Timelines;
 public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
 {
     /// <summary>The longest an entry lives even when no change was heard (a write nobody announced).</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
-    private const int MaxEntries = 50_000;
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A rendered page is some tens of kilobytes: at most this many entries (about 200–300 MB at worst), emptied when full.
+    /// </summary>
+    private const int MaxEntries = 4_000;
 
     private sealed record Entry(Viewer Viewer, string Base, long Since, DateTimeOffset Expires, ChangeKey[] Deps, object Value);
 

@@ -20,7 +20,25 @@ public static class UserHtml
         AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
     });
 
-    public static string Sanitize(string? html) => string.IsNullOrEmpty(html) ? "" : Sanitizer.Sanitize(html);
+    /// <summary>
+    /// Sanitizing is a pure function of its input and costs an HTML parse (about a millisecond for a post): the web home
+    /// page spent most of its time here. Recent answers are kept, keyed by the whole input, so the same post read again
+    /// is not parsed again; the store is emptied when it holds <see cref="MaxRemembered"/> texts.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+    private const int MaxRemembered = 20_000;
+    private const int MaxRememberedLength = 8_192;
+
+    public static string Sanitize(string? html)
+    {
+        if (string.IsNullOrEmpty(html)) return "";
+        if (html.Length > MaxRememberedLength) return Sanitizer.Sanitize(html);
+        if (Remembered.TryGetValue(html, out var clean)) return clean;
+        clean = Sanitizer.Sanitize(html);
+        if (Remembered.Count >= MaxRemembered) Remembered.Clear();
+        Remembered[html] = clean;
+        return clean;
+    }
 
     public static IHtmlContent Render(string? html) => new HtmlString(Sanitize(html));
 }
