@@ -150,7 +150,7 @@ Generation: $gen_seconds s (\`admin generate\`, database folder $db_size).
 
 | scenario | req/s | p50 | p99 | non-2xx | ratio to trivial |
 |---|---|---|---|---|---|
-| trivial: GET /api/v1/custom_emojis (anonymous, static) | $t_rps | $t_p50 | $t_p99 | $t_err | 1 |
+| trivial: GET /api/v1/custom_emojis (static, sent with a bearer token like the others) | $t_rps | $t_p50 | $t_p99 | $t_err | 1 |
 | GET /api/v1/markers (token + viewer, no query) | $m_rps | $m_p50 | $m_p99 | $m_err | $(ratio "$m_rps" "$t_rps") |
 | **GET /api/v1/timelines/home?limit=20** | **$h_rps** | $h_p50 | $h_p99 | $h_err | $(ratio "$h_rps" "$t_rps") |
 | **GET /api/v2/search?type=statuses** (6 queries in rotation) | **$s_rps** | $s_p50 | $s_p99 | $s_err | $(ratio "$s_rps" "$t_rps") |
