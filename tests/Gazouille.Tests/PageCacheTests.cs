@@ -171,7 +171,7 @@ public sealed class PageCacheTests : IAsyncLifetime
 
         await OptionsAsync();
         var hits = Cache.Hits;
-        Assert.Contains(("team:design", "Team design — 1 people"), await OptionsAsync());
+        Assert.Contains(("team:design", "Team design — 1 person"), await OptionsAsync());
         Assert.True(Cache.Hits > hits, "the compose box was not served from the cache");
 
         await _f.WithScopeAsync<object?>(async sp =>

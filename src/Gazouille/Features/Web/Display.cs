@@ -53,10 +53,18 @@ public static class Display
     public static string AudienceChoice(Statuses.AudienceChoice c, IStringLocalizer t) => c.Kind switch
     {
         Data.Entities.AudienceKind.Direct => t["Audience.Direct.Choice"],
-        Data.Entities.AudienceKind.Followers => t["Audience.Followers.Choice", Number(c.Readers)],
-        Data.Entities.AudienceKind.Team => t["Audience.Team.Choice", c.TeamName ?? "", Number(c.Readers)],
-        Data.Entities.AudienceKind.Partners => t["Audience.Partners.Choice", c.TeamName ?? "", string.Join(", ", c.OrgNames), Number(c.Readers)],
-        Data.Entities.AudienceKind.Company => t["Audience.Company.Choice", Number(c.Readers)],
+        Data.Entities.AudienceKind.Followers => t["Audience.Followers.Choice", Readers(c.Readers, t)],
+        Data.Entities.AudienceKind.Team => t["Audience.Team.Choice", c.TeamName ?? "", Readers(c.Readers, t)],
+        Data.Entities.AudienceKind.Partners => t["Audience.Partners.Choice", c.TeamName ?? "", string.Join(", ", c.OrgNames), Readers(c.Readers, t)],
+        Data.Entities.AudienceKind.Company => t["Audience.Company.Choice", Readers(c.Readers, t)],
         _ => t["Audience.Public.Choice"],
     };
+
+    /// <summary>"1 person", "12 people"; in French the singular also covers 0 ("0 personne").</summary>
+    private static string Readers(int n, IStringLocalizer t)
+    {
+        var french = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "fr";
+        var one = french ? n is 0 or 1 : n == 1;
+        return t[one ? "Audience.Readers.One" : "Audience.Readers.Many", Number(n)];
+    }
 }
