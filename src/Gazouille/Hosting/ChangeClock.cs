@@ -40,7 +40,7 @@ public readonly record struct ChangeKey(ChangeKind Kind, long Id)
 /// what they changed over the event bus, and without Redis the CLI touches <see cref="StampFile"/>, which the server
 /// checks before trusting any entry. A write the watcher cannot attribute to ids (a bulk command) empties everything.
 /// </summary>
-public sealed class ChangeClock : IDisposable
+public sealed class ChangeClock
 {
     public const string StampFile = "changes.stamp";
 
@@ -130,11 +130,17 @@ public sealed class ChangeClock : IDisposable
         _last.Clear();
     }
 
-    /// <summary>Applies changes made on this node, and tells the other nodes (and, without Redis, a server beside the CLI).</summary>
-    public void Changed(IReadOnlyCollection<ChangeKey> keys, bool all)
+    /// <summary>Applies changes on this node only (a write inside a transaction, before its commit is announced).</summary>
+    public void Apply(IEnumerable<ChangeKey> keys, bool all)
     {
         if (all) TouchAll();
         else foreach (var k in keys) Touch(k);
+    }
+
+    /// <summary>Applies changes made on this node, and tells the other nodes (and, without Redis, a server beside the CLI).</summary>
+    public void Changed(IReadOnlyCollection<ChangeKey> keys, bool all)
+    {
+        Apply(keys, all);
         if (!all && keys.Count == 0) return;
         _bus.Publish(StreamEvent.DataChanged(all ? null : ChangeKey.Flatten(keys)));
         if (!IsServer && !_redis.Configured) WriteStamp();
@@ -151,9 +157,7 @@ public sealed class ChangeClock : IDisposable
             {
                 _bus.Subscribe(e =>
                 {
-                    if (e.Kind != StreamEventKind.DataChanged) return;
-                    if (e.Keys is null) TouchAll();
-                    else foreach (var k in ChangeKey.Unflatten(e.Keys)) Touch(k);
+                    if (e.Kind == StreamEventKind.DataChanged) Apply(e.Keys is null ? [] : ChangeKey.Unflatten(e.Keys), all: e.Keys is null);
                 });
             }
             catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
@@ -197,8 +201,6 @@ public sealed class ChangeClock : IDisposable
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
-
-    public void Dispose() { }
 
     /// <summary>
     /// Notices writes for the <see cref="ChangeClock"/>: entities saved through the change tracker name what they change;
@@ -305,9 +307,7 @@ public sealed class ChangeClock : IDisposable
             }
             else
             {
-                // Applied now (the rows are written) and published again at the commit.
-                if (p.All) clock.TouchAll();
-                else foreach (var k in p.Keys) clock.Touch(k);
+                clock.Apply(p.Keys, p.All); // now (the rows are written), and announced at the commit
             }
         }
 
@@ -317,14 +317,17 @@ public sealed class ChangeClock : IDisposable
             var sql = command.CommandText;
             if (sql.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || sql.StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase)) return;
             if (!Writes(sql)) return;
-            if (Declared.Value is { } keys)
+            // Undeclared, a bulk write may have changed anything. Inside a transaction it is applied now and announced at the commit.
+            var keys = Declared.Value ?? [];
+            var all = Declared.Value is null;
+            if (command.Transaction is { } t)
             {
-                if (command.Transaction is { } tx) _bulk.GetValue(tx, _ => new Pending()).Keys.UnionWith(keys);
-                clock.Changed(keys, all: false);
-                return;
+                var p = _bulk.GetValue(t, _ => new Pending());
+                p.Keys.UnionWith(keys);
+                p.All |= all;
+                clock.Apply(keys, all);
             }
-            if (command.Transaction is { } t) _bulk.GetValue(t, _ => new Pending()).All = true;
-            clock.Changed([], all: true);
+            else clock.Changed(keys, all);
         }
 
         private static bool Writes(string sql)

@@ -74,7 +74,6 @@ public static class GazouilleApp
         services.AddGazouilleEventBus(configuration);
         services.AddSingleton<StreamOutbox>();
         services.AddSingleton<AccountCounts>();
-        services.AddSingleton<AccountCounts.Invalidator>();
         services.AddSingleton<ChangeClock>();
         services.AddSingleton<ChangeClock.Watcher>();
         services.AddSingleton(sp => new ViewerPageCache(sp.GetRequiredService<ChangeClock>(), sp.GetRequiredService<TimeProvider>())
@@ -85,8 +84,7 @@ public static class GazouilleApp
         services.AddDbContext<GazouilleDb>((sp, options) =>
         {
             data.Configure(options);
-            options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<AccountCounts.Invalidator>(),
-                sp.GetRequiredService<ChangeClock.Watcher>());
+            options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<ChangeClock.Watcher>());
         }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddScoped<ViewerLoader>();
         services.AddSingleton<ViewerLoader.Queries>();

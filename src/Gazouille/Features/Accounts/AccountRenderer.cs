@@ -33,7 +33,7 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCo
             }
             if (missing.Count > 0)
             {
-                var epoch = cache.Epoch;
+                var epoch = cache.Start();
                 var counted = await CountAsync(missing, db.Follows, db.Follows, db.Statuses.Where(s => s.State == StatusState.Published), ct);
                 foreach (var id in missing)
                 {
