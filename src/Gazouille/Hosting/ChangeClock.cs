@@ -18,6 +18,8 @@ public enum ChangeKind : byte
     TeamPosts = 3,
     /// <summary>An account as it is shown beside its posts (name, picture, badges, counts, language).</summary>
     Account = 4,
+    /// <summary>A personal access token (its revocation).</summary>
+    Token = 5,
 }
 
 public readonly record struct ChangeKey(ChangeKind Kind, long Id)
@@ -93,20 +95,21 @@ public sealed class ChangeClock
     /// Whether an entry read at <paramref name="since"/> may be served: nothing in <paramref name="deps"/> changed since,
     /// nothing was emptied wholesale, and the bus that brings other nodes' changes is up.
     /// </summary>
-    public bool UnchangedSince(long since, IEnumerable<ChangeKey> deps)
+    /// <param name="strict">Look at the CLI's stamp file now rather than at most every 20 ms (for who a request is).</param>
+    public bool UnchangedSince(long since, IEnumerable<ChangeKey> deps, bool strict = false)
     {
-        if (!Trustworthy()) return false;
+        if (!Trustworthy(strict)) return false;
         foreach (var k in deps)
             if (_last.TryGetValue(k, out var at) && at > since) return false;
         return Interlocked.Read(ref _floor) <= since;
     }
 
     /// <summary>False while changes made elsewhere might be unheard: Redis is configured but down, or the CLI wrote.</summary>
-    public bool Trustworthy()
+    public bool Trustworthy(bool strict = false)
     {
         if (!EnsureSubscribed()) return false;
         if (_redis.Configured && _redis.Multiplexer is { IsConnected: false }) return false;
-        CheckStamp();
+        CheckStamp(strict);
         return true;
     }
 
@@ -175,10 +178,10 @@ public sealed class ChangeClock
         return true;
     }
 
-    private void CheckStamp()
+    private void CheckStamp(bool strict)
     {
         var now = Environment.TickCount64;
-        if (now - Interlocked.Read(ref _stampCheckedAt) < 20) return;
+        if (!strict && now - Interlocked.Read(ref _stampCheckedAt) < 20) return;
         Interlocked.Exchange(ref _stampCheckedAt, now);
         var ticks = StampTicks();
         if (ticks != Interlocked.Exchange(ref _stampTicks, ticks)) TouchAll();
@@ -219,12 +222,12 @@ public sealed class ChangeClock
         private readonly ConditionalWeakTable<DbContext, Pending> _tracked = new();
         private readonly ConditionalWeakTable<DbTransaction, Pending> _bulk = new();
 
-        /// <summary>The tables whose rows a cached page shows or counts.</summary>
+        /// <summary>The tables whose rows a cached page shows or counts, or that say who a request is (<see cref="AccessCache"/>).</summary>
         private static readonly string[] Tables =
         [
             "\"Statuses\"", "\"Favourites\"", "\"Bookmarks\"", "\"StatusMentions\"", "\"StatusTeamMentions\"", "\"StatusTags\"",
             "\"StatusAudienceOrgs\"", "\"LeakReviews\"", "\"Follows\"", "\"AspNetUsers\"", "\"Teams\"", "\"PartnerOrgs\"",
-            "\"TeamMembers\"", "\"PartnerGrants\"",
+            "\"TeamMembers\"", "\"PartnerGrants\"", "\"TeamFollows\"", "\"PersonalAccessTokens\"",
         ];
 
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -279,6 +282,11 @@ public sealed class ChangeClock
                     case Follow f:
                         p.Keys.Add(new(ChangeKind.Account, f.FollowerId));
                         p.Keys.Add(new(ChangeKind.Account, f.TargetId));
+                        break;
+                    case TeamFollow f: p.Keys.Add(new(ChangeKind.Account, f.AccountId)); break;
+                    case PersonalAccessToken t:
+                        p.Keys.Add(new(ChangeKind.Token, t.Id));
+                        p.Keys.Add(new(ChangeKind.Account, t.AccountId));
                         break;
                     case Account a:
                         // Suspension and organization decide whose favourites and replies count for everyone (I3, I5).

@@ -7,9 +7,22 @@ using OpenIddict.Abstractions;
 namespace Gazouille.Hosting;
 
 /// <summary>Loads the <see cref="Viewer"/> of a request from the database at read time (grants, follows, teams).</summary>
-public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock, ViewerLoader.Queries queries)
+public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock, ViewerLoader.Queries queries, AccessCache cache)
 {
     public Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default) => LoadAsync(accountId, null, ct);
+
+    /// <summary>
+    /// Who a signed-in request is, from <see cref="AccessCache"/> when nothing it depends on changed since it was read
+    /// (employees on a single node), else from the database.
+    /// </summary>
+    public async Task<Viewer?> CurrentAsync(long accountId, string? securityStamp, CancellationToken ct)
+    {
+        if (cache.TryGetViewer(accountId, securityStamp, out var known)) return known;
+        var since = cache.Start();
+        var viewer = await LoadAsync(accountId, securityStamp, ct);
+        if (viewer is not null) cache.StoreViewer(securityStamp, viewer, since);
+        return viewer;
+    }
 
     /// <param name="securityStamp">For a browser session: the stamp in its cookie, which must still be the account's
     /// (an administrator's "end sessions" changes it).</param>
@@ -108,7 +121,7 @@ public sealed class ViewerMiddleware(RequestDelegate next)
             // A browser session carries the account's security stamp; tokens are revoked in their own stores.
             var stamp = http.User.Identity.AuthenticationType == Features.OAuth.ScopeHandler.CookieScheme
                 ? http.User.FindFirstValue("AspNet.Identity.SecurityStamp") : null;
-            var viewer = await loader.LoadAsync(id, stamp, http.RequestAborted);
+            var viewer = await loader.CurrentAsync(id, stamp, http.RequestAborted);
             if (viewer is null)
             {
                 if (ApiErrorMiddleware.IsApi(http.Request))

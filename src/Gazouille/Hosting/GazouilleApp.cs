@@ -86,6 +86,11 @@ public static class GazouilleApp
             data.Configure(options);
             options.AddInterceptors(sp.GetRequiredService<StreamOutbox>(), sp.GetRequiredService<ChangeClock.Watcher>());
         }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        services.AddSingleton(sp => new AccessCache(sp.GetRequiredService<ChangeClock>(), sp.GetRequiredService<TimeProvider>())
+        {
+            // With Redis, another node would hear of a revocation a moment late: who a request is is then always read.
+            Enabled = configuration.GetValue("Gazouille:Caching:Access", true) && !sp.GetRequiredService<RedisConnection>().Configured,
+        });
         services.AddScoped<ViewerLoader>();
         services.AddSingleton<ViewerLoader.Queries>();
         services.AddSingleton<Features.OAuth.PersonalAccessTokenHandler.Queries>();

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.OAuth;
+using Gazouille.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -87,6 +88,8 @@ public sealed class DataGenerator(GazouilleDb db, IPasswordHasher<Account> hashe
         }
         finally
         {
+            // Its connection ran with other settings (synchronous=OFF, no foreign keys): they are applied again on the next open.
+            SqlitePragmas.Forget(db.Database.GetDbConnection());
             await db.Database.CloseConnectionAsync();
         }
     }

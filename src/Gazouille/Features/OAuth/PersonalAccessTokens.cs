@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -57,10 +58,10 @@ public static class PersonalAccessTokens
 
 public sealed class PersonalAccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, GazouilleDb db,
-    PersonalAccessTokenHandler.Queries queries)
+    PersonalAccessTokenHandler.Queries queries, AccessCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    internal sealed record TokenRow(long AccountId, string Scopes);
+    internal sealed record TokenRow(long Id, long AccountId, string Scopes);
 
     /// <summary>
     /// Compiled once per server (a singleton, not a static: a compiled query belongs to one model, and one process may
@@ -71,7 +72,7 @@ public sealed class PersonalAccessTokenHandler(
         internal readonly Func<GazouilleDb, string, CancellationToken, Task<TokenRow?>> ActiveToken = EF.CompileAsyncQuery(
             (GazouilleDb db, string hash, CancellationToken ct) => db.PersonalAccessTokens.AsNoTracking()
                 .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-                .Select(t => new TokenRow(t.AccountId, t.Scopes))
+                .Select(t => new TokenRow(t.Id, t.AccountId, t.Scopes))
                 .FirstOrDefault());
     }
 
@@ -80,13 +81,19 @@ public sealed class PersonalAccessTokenHandler(
         string? header = Request.Headers.Authorization;
         if (!PersonalAccessTokens.LooksLikeOne(header)) return AuthenticateResult.NoResult();
         var hash = PersonalAccessTokens.Hash(header!["Bearer ".Length..].Trim());
-        var row = await queries.ActiveToken(db, hash, Context.RequestAborted);
-        if (row is null) return AuthenticateResult.Fail("The access token is invalid");
+        if (!cache.TryGetToken(hash, out var token))
+        {
+            var since = cache.Start();
+            var row = await queries.ActiveToken(db, hash, Context.RequestAborted);
+            if (row is null) return AuthenticateResult.Fail("The access token is invalid");
+            token = new AccessCache.TokenAccess(row.Id, row.AccountId, row.Scopes);
+            cache.StoreToken(hash, token, since);
+        }
 
         var identity = new ClaimsIdentity(PersonalAccessTokens.Scheme);
-        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, row.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, token.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var principal = new ClaimsPrincipal(identity);
-        principal.SetScopes(row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        principal.SetScopes(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, PersonalAccessTokens.Scheme));
     }
 }

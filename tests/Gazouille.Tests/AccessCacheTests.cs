@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json;
+using Gazouille.Data.Entities;
+using Gazouille.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gazouille.Tests;
+
+/// <summary>
+/// Who a request is — a personal token's account and scopes, an employee's teams and follows — is remembered on a single
+/// node (<see cref="AccessCache"/>), and every change to it counts from the very next request: a revoked token, a
+/// suspension, the end of every session, an unfollow (a bulk delete), a team unfollow, and a membership added by the
+/// admin CLI beside the server. Each test first checks that the cache really answered, so that it proves the
+/// invalidation and not the absence of a cache.
+/// </summary>
+public sealed class AccessCacheTests : IAsyncLifetime
+{
+    private GazouilleFactory _f = null!;
+    private HttpClient _alice = null!, _bob = null!, _admin = null!;
+    private long _aliceId, _bobId;
+
+    public async ValueTask InitializeAsync()
+    {
+        _f = await GazouilleFactory.StartAsync();
+        (_aliceId, _alice) = await _f.SignedInAsync("alice");
+        (_bobId, _bob) = await _f.SignedInAsync("bob");
+        (_, _admin) = await _f.SignedInAsync("root", AccountRole.Admin);
+    }
+
+    public async ValueTask DisposeAsync() => await _f.DisposeAsync();
+
+    private AccessCache Cache => _f.Server.Services.GetRequiredService<AccessCache>();
+
+    /// <summary>Two reads; the second must have found both the token and the viewer in the cache.</summary>
+    private async Task WarmAsync(HttpClient client, string path = "/api/v1/accounts/verify_credentials")
+    {
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
+        var hits = Cache.Hits;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
+        Assert.True(Cache.Hits >= hits + 2, $"the second request was not answered from the cache ({Cache.Hits - hits} hits)");
+    }
+
+    [Fact]
+    public async Task A_revoked_personal_token_is_refused_on_the_next_request()
+    {
+        await WarmAsync(_bob);
+        var sessions = (await _bob.GetOkAsync("/api/v1/gazouille/sessions")).EnumerateArray().ToList();
+        var token = sessions.Single(s => s.Str("type") == "token");
+        Assert.Equal(HttpStatusCode.OK, (await _bob.DeleteAsync($"/api/v1/gazouille/sessions/{token.Str("id")}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _bob.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_suspension_and_the_end_of_every_session_count_from_the_next_request()
+    {
+        await WarmAsync(_bob);
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.PostAsync($"/api/v1/gazouille/admin/accounts/{_bobId}/suspend", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _bob.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+
+        await WarmAsync(_alice);
+        await _admin.PostOkAsync($"/api/v1/gazouille/admin/accounts/{_aliceId}/revoke_sessions");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _alice.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unfollow_hides_followers_only_posts_on_the_next_request()
+    {
+        await _bob.PostOkAsync($"/api/v1/accounts/{_aliceId}/follow");
+        var post = (await _alice.PostStatusAsync("pour mes abonnés", "followers")).Id();
+        await WarmAsync(_bob, $"/api/v1/statuses/{post}");
+
+        await _bob.PostOkAsync($"/api/v1/accounts/{_aliceId}/unfollow");
+        await (await _bob.GetAsync($"/api/v1/statuses/{post}")).NotFoundAsync();
+    }
+
+    [Fact]
+    public async Task A_team_unfollow_shows_on_the_next_request()
+    {
+        await _f.CreateTeamAsync("atlas", "alice");
+        Assert.True((await _bob.PostOkAsync("/api/v1/gazouille/teams/atlas/follow")).GetProperty("following").GetBoolean());
+        await WarmAsync(_bob, "/api/v1/gazouille/teams/atlas");
+        Assert.True((await _bob.GetOkAsync("/api/v1/gazouille/teams/atlas")).GetProperty("following").GetBoolean());
+
+        await _bob.PostOkAsync("/api/v1/gazouille/teams/atlas/unfollow");
+        Assert.False((await _bob.GetOkAsync("/api/v1/gazouille/teams/atlas")).GetProperty("following").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_membership_added_by_the_admin_cli_beside_the_server_counts_at_once()
+    {
+        await _f.CreateTeamAsync("design", "alice");
+        var post = (await _alice.PostStatusAsync("réservé à l'équipe", "team:design")).Id();
+        await WarmAsync(_bob);
+        await (await _bob.GetAsync($"/api/v1/statuses/{post}")).NotFoundAsync();
+
+        var added = await GazouilleCli.RunAsync(_f.Data, "admin", "add-member", "--team", "design", "--username", "bob");
+        Assert.True(added.Exit == 0, added.Err);
+        Assert.Equal(post, (await _bob.GetOkAsync($"/api/v1/statuses/{post}")).Str("id"));
+    }
+
+    [Fact]
+    public async Task Guests_are_never_remembered()
+    {
+        await _f.CreatePartnerAsync("acme");
+        var (_, gina) = await _f.SignedInAsync("gina", partner: "acme");
+        Assert.Equal(HttpStatusCode.OK, (await gina.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+        var hits = Cache.Hits;
+        Assert.Equal(HttpStatusCode.OK, (await gina.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+        Assert.Equal(hits + 1, Cache.Hits); // the token only: a guest's access is read afresh (grants expire by the clock)
+    }
+}
