@@ -1,9 +1,14 @@
 // Streaming delivery latency: opens N server-sent event streams on a running `gazouille serve`, publishes posts and
 // measures, per client, the time from the POST to the event's arrival (p50/p99), plus the server's memory per stream.
 // Usage: node stream-latency.mjs --url http://127.0.0.1:5080 --token <poster token> --reader-token <token> \
-//          [--clients 1000] [--posts 20] [--pid <server pid>]
+//          [--clients 1000] [--posts 20] [--pid <server pid>] [--procs 1]
 // All clients read /api/v1/streaming/company with --reader-token (one account; rendering is then once per post).
+// --procs K spreads the streams over K reader processes (the parent only publishes), so that one node.js thread
+// parsing every stream's chunks is not what is measured; times are compared as performance.timeOrigin + now().
+// Also printed: the POST's own round trip (the part of the latency spent before any stream is written to) and the
+// CPU time the client used, to tell the server's cost from the client's on a small machine.
 import { readFileSync } from "node:fs";
+import { fork } from "node:child_process";
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : fallback; };
 const base = arg("url", "http://127.0.0.1:5080");
@@ -11,11 +16,12 @@ const token = arg("token");
 const readerToken = arg("reader-token", token);
 const clients = Number(arg("clients", "1000"));
 const posts = Number(arg("posts", "20"));
+const procs = Math.max(1, Number(arg("procs", "1")));
 const pid = arg("pid");
-if (!token) { console.error("--token is required (gazouille admin create-token --username U)"); process.exit(2); }
+const worker = process.argv.includes("--worker");
+const now = () => performance.timeOrigin + performance.now(); // comparable between processes of one machine
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; // ms
 
-const rss = () => pid ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) : NaN; // KiB
-const sentAt = new Map();
 const arrivals = [];
 
 async function open() {
@@ -30,7 +36,7 @@ async function open() {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      const arrived = performance.now(); // before any parsing, so the client's own work is not counted twice
+      const arrived = now(); // before any parsing, so the client's own work is not counted twice
       buffer += decoder.decode(value, { stream: true });
       let end;
       while ((end = buffer.indexOf("\n\n")) >= 0) {
@@ -46,28 +52,63 @@ async function open() {
   return opened;
 }
 
-const before = rss();
-const t0 = performance.now();
-for (let i = 0; i < clients; i += 50) await Promise.all(Array.from({ length: Math.min(50, clients - i) }, open));
-console.log(`${clients} streams open in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const after = rss();
-if (pid) console.log(`server RSS ${before} KiB -> ${after} KiB: ${((after - before) / clients).toFixed(1)} KiB per stream`);
+const openAll = async (n) => { for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, open)); };
 
-// Warm-up posts (JIT, first rendering) are published and delivered but not counted.
-const warmup = Number(arg("warmup", "3"));
-for (let i = -warmup; i < posts; i++) {
-  const started = performance.now();
-  const res = await fetch(`${base}/api/v1/statuses`, {
-    method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ status: `Mesure de latence ${i}`, audience: "company" }),
-  });
-  const status = await res.json();
-  if (i >= 0) sentAt.set(status.id, started);
-  await new Promise((r) => setTimeout(r, 500));
+if (worker) {
+  // A reader process: opens its share, says so, and hands its arrivals over when asked.
+  await openAll(clients);
+  const cpuOpened = cpu();
+  process.send({ opened: true });
+  process.on("message", (m) => { if (m === "report") process.send({ arrivals, cpu: cpu() - cpuOpened }, () => process.exit(0)); });
+} else {
+  if (!token) { console.error("--token is required (gazouille admin create-token --username U)"); process.exit(2); }
+  const rss = () => pid ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) : NaN; // KiB
+  const sentAt = new Map();
+  const roundTrips = [];
+  const before = rss();
+  const t0 = performance.now();
+  const workers = [];
+  if (procs === 1) await openAll(clients);
+  else {
+    const args = process.argv.slice(2).filter((_, i, a) => a[i] !== "--clients" && a[i - 1] !== "--clients");
+    await Promise.all(Array.from({ length: procs }, (_, k) => {
+      const share = Math.floor(clients / procs) + (k < clients % procs ? 1 : 0);
+      const w = fork(process.argv[1], [...args, "--clients", String(share), "--worker"]);
+      workers.push(w);
+      return new Promise((r) => w.once("message", r));
+    }));
+  }
+  console.log(`${clients} streams open in ${((performance.now() - t0) / 1000).toFixed(1)} s (${procs} reader process${procs > 1 ? "es" : ""})`);
+  const after = rss();
+  if (pid) console.log(`server RSS ${before} KiB -> ${after} KiB: ${((after - before) / clients).toFixed(1)} KiB per stream`);
+
+  // Warm-up posts (JIT, first rendering) are published and delivered but not counted.
+  const warmup = Number(arg("warmup", "3"));
+  const cpuBefore = cpu();
+  for (let i = -warmup; i < posts; i++) {
+    const started = now();
+    const res = await fetch(`${base}/api/v1/statuses`, {
+      method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ status: `Mesure de latence ${i}`, audience: "company" }),
+    });
+    const status = await res.json();
+    if (i >= 0) { sentAt.set(status.id, started); roundTrips.push(now() - started); }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await new Promise((r) => setTimeout(r, 3000));
+  let readerCpu = cpu() - cpuBefore;
+  for (const w of workers) {
+    const report = await new Promise((r) => { w.once("message", r); w.send("report"); });
+    arrivals.push(...report.arrivals);
+    readerCpu += report.cpu;
+  }
+  const quantiles = (xs) => {
+    xs.sort((a, b) => a - b);
+    const q = (p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]?.toFixed(1);
+    return `p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`;
+  };
+  const latencies = arrivals.filter(([id]) => sentAt.has(id)).map(([id, t]) => t - sentAt.get(id));
+  console.log(`deliveries ${latencies.length}/${clients * posts}; latency ${quantiles(latencies)}`);
+  console.log(`POST round trip ${quantiles(roundTrips)}; client CPU while publishing ${(readerCpu / 1000).toFixed(1)} s (all processes; the ${posts + warmup} posts took ${((posts + warmup) * 0.5 + 3).toFixed(1)} s of wall clock)`);
+  process.exit(0);
 }
-await new Promise((r) => setTimeout(r, 3000));
-const latencies = arrivals.filter(([id]) => sentAt.has(id)).map(([id, t]) => t - sentAt.get(id));
-latencies.sort((a, b) => a - b);
-const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]?.toFixed(1);
-console.log(`deliveries ${latencies.length}/${clients * posts}; latency p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`);
-process.exit(0);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -29,6 +30,7 @@ public sealed class StreamHub(
         SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest,
     });
     private long _nextId;
+    private readonly ViewerRule.Cache _rules = new();
 
     public int Count => _connections.Count;
 
@@ -44,7 +46,7 @@ public sealed class StreamHub(
     /// </summary>
     public StreamConnection Open(Viewer viewer, StreamTransport transport, string? tokenId, long authenticatedAt, params StreamSubscription[] subscriptions)
     {
-        var c = new StreamConnection(Interlocked.Increment(ref _nextId), viewer, transport, subscriptions) { TokenId = tokenId };
+        var c = new StreamConnection(Interlocked.Increment(ref _nextId), _rules.For(viewer), transport, subscriptions) { TokenId = tokenId };
         _connections[c.Id] = c;
         metrics.StreamOpened(transport);
         foreach (var r in _recentRevocations)
@@ -134,37 +136,85 @@ public sealed class StreamHub(
             status = (await scope.ServiceProvider.GetRequiredService<StatusRenderer>().LoadAsync([id], ct)).FirstOrDefault();
         if (status is not { State: StatusState.Published }) return;
 
-        var readers = new List<(StreamConnection Connection, string[][] Streams)>();
+        // Every connection passes the visibility rule of its own viewer, then its streams' rules; readers are grouped by account.
+        var readers = new Dictionary<long, List<StreamConnection>>();
         foreach (var c in _connections.Values)
         {
-            if (c.Closed || !c.CanSee(status)) continue;
-            var viewer = c.Viewer;
-            var streams = c.Subscriptions.Where(s => s.Carries(viewer, status)).Select(s => s.Stream).ToArray();
-            if (streams.Length > 0) readers.Add((c, streams));
+            if (c.Closed || !c.CanSee(status) || !CarriesAny(c, status)) continue;
+            (CollectionsMarshal.GetValueRefOrAddDefault(readers, c.AccountId, out _) ??= []).Add(c);
         }
-        // One rendering per account (its flags and counts are its own), shared by that account's connections.
-        await Parallel.ForEachAsync(readers.GroupBy(r => r.Connection.AccountId), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
-            async (group, token) =>
+        if (readers.Count == 0) return;
+
+        // One rendering per account (its flags and counts are its own), shared by that account's connections, and one
+        // frame per transport and stream, shared as the same bytes.
+        async ValueTask SendAsync(List<StreamConnection> group, CancellationToken token)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var entity = await scope.ServiceProvider.GetRequiredService<StatusRenderer>().RenderAsync(group[0].Viewer, status, token);
+            var frames = new Frames(eventName, JsonSerializer.Serialize(entity, json.Value.SerializerOptions));
+            foreach (var c in group) Deliver(c, status, frames);
+        }
+        if (readers.Count == 1) await SendAsync(readers.First().Value, ct);
+        else await Parallel.ForEachAsync(readers.Values, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, SendAsync);
+    }
+
+    private static bool CarriesAny(StreamConnection c, Status status)
+    {
+        var viewer = c.Viewer;
+        foreach (var s in c.Subscriptions)
+            if (s.Carries(viewer, status)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Queues the event once per stream of the connection that carries it: a WebSocket subscribed to two streams that
+    /// both carry a post gets it once per stream, as Mastodon does; an event stream has one stream.
+    /// </summary>
+    private static void Deliver(StreamConnection c, Status status, Frames frames)
+    {
+        var viewer = c.Viewer;
+        List<string[]>? sent = null;
+        foreach (var s in c.Subscriptions)
+        {
+            if (!s.Carries(viewer, status)) continue;
+            var stream = s.Stream;
+            if (c.Transport == StreamTransport.ServerSentEvents)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var entity = await scope.ServiceProvider.GetRequiredService<StatusRenderer>().RenderAsync(group.First().Connection.Viewer, status, token);
-                var payload = JsonSerializer.Serialize(entity, json.Value.SerializerOptions);
-                foreach (var (c, streams) in group)
-                    foreach (var stream in Distinct(c, streams)) c.SendEvent(eventName, payload, stream);
-            });
+                c.Enqueue(frames.For(c.Transport, stream));
+                return;
+            }
+            sent ??= [];
+            if (sent.Exists(x => x.AsSpan().SequenceEqual(stream))) continue;
+            sent.Add(stream);
+            c.Enqueue(frames.For(c.Transport, stream));
+        }
+    }
+
+    /// <summary>One event's frames, built on first use per transport and stream and then shared by every connection.</summary>
+    private sealed class Frames(string name, string payload)
+    {
+        private byte[]? _sse;
+        private Dictionary<string, byte[]>? _webSocket;
+
+        public byte[] For(StreamTransport transport, string[] stream)
+        {
+            if (transport == StreamTransport.ServerSentEvents) return _sse ??= StreamConnection.Frame(transport, name, payload, stream);
+            _webSocket ??= [];
+            var key = string.Join('\u001f', stream);
+            if (!_webSocket.TryGetValue(key, out var frame)) _webSocket[key] = frame = StreamConnection.Frame(transport, name, payload, stream);
+            return frame;
+        }
     }
 
     private Task DeleteAsync(StreamEvent e)
     {
         if (e.Deleted is null) return Task.CompletedTask;
         var status = e.Deleted.ToStatus(e.Id);
-        var payload = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var frames = new Frames("delete", e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var c in _connections.Values)
         {
             if (c.Closed || !c.CanSee(status)) continue;
-            var viewer = c.Viewer;
-            var streams = c.Subscriptions.Where(s => s.Carries(viewer, status)).Select(s => s.Stream).ToArray();
-            foreach (var stream in Distinct(c, streams)) c.SendEvent("delete", payload, stream);
+            Deliver(c, status, frames);
         }
         return Task.CompletedTask;
     }
@@ -179,9 +229,10 @@ public sealed class StreamHub(
         // The same query as GET /api/v1/notifications: the status and its author must still be visible to the recipient.
         var rows = await notifications.Visible(viewer).Where(n => n.Id == e.Id).ToListAsync(ct);
         if (rows.Count == 0) return;
-        var payload = JsonSerializer.Serialize((await notifications.RenderAsync(viewer, rows, ct))[0], json.Value.SerializerOptions);
+        var frames = new Frames("notification", JsonSerializer.Serialize((await notifications.RenderAsync(viewer, rows, ct))[0], json.Value.SerializerOptions));
         foreach (var c in readers)
-            foreach (var s in c.Subscriptions.Where(s => s.CarriesNotifications)) c.SendEvent("notification", payload, s.Stream);
+            foreach (var s in c.Subscriptions)
+                if (s.CarriesNotifications) c.Enqueue(frames.For(c.Transport, s.Stream));
     }
 
     /// <summary>Reloads the viewers whose access may have changed; a suspended or deleted account's streams are closed.</summary>
@@ -198,19 +249,17 @@ public sealed class StreamHub(
             foreach (var c in account)
             {
                 if (viewer is null) c.Close("the account is suspended");
-                else c.SetViewer(viewer);
+                else c.SetViewer(_rules.For(viewer));
             }
         }
     }
-
-    /// <summary>A connection subscribed twice to streams that both carry a post gets it once per stream, as Mastodon does.</summary>
-    private static IEnumerable<string[]> Distinct(StreamConnection c, string[][] streams) =>
-        c.Transport == StreamTransport.WebSocket ? streams.DistinctBy(s => string.Join('\u001f', s)) : streams.Take(1);
 
     /// <summary>
     /// Heartbeats for event streams (one timer for all connections) and, every few seconds, a look at the grants of
     /// connected guests: a grant revoked by another process (the CLI) or one that expired takes effect here too.
     /// </summary>
+    private static readonly ReadOnlyMemory<byte> Thump = ":thump\n\n"u8.ToArray();
+
     private async Task MaintainAsync(CancellationToken ct)
     {
         var s = settings.Value.Streaming;
@@ -228,7 +277,7 @@ public sealed class StreamHub(
                 {
                     lastBeat = now;
                     foreach (var c in _connections.Values)
-                        if (c.Transport == StreamTransport.ServerSentEvents && !c.Closed) c.Enqueue(":thump\n\n");
+                        if (c.Transport == StreamTransport.ServerSentEvents && !c.Closed) c.Enqueue(Thump);
                 }
                 if (now - lastCheck >= check)
                 {

@@ -7,6 +7,7 @@ using Gazouille.Api;
 using Gazouille.Data;
 using Gazouille.Features.OAuth;
 using Gazouille.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
@@ -36,11 +37,11 @@ public static class StreamingApi
         var group = app.MapGroup(Prefix).WithTags("Streaming");
         group.MapGet("/health", () => TypedResults.Text("OK")).AllowAnonymous();
         foreach (var (path, stream, scope) in Routes)
-            group.MapGet(path, (HttpContext http, StreamHub hub, GazouilleDb db) => ServerSentEventsAsync(http, hub, db, stream)).RequireScope(scope);
+            group.MapGet(path, (HttpContext http, StreamHub hub) => ServerSentEventsAsync(http, hub, stream)).RequireScope(scope);
         // The WebSocket, or (Mastodon accepts it too) an event stream chosen with ?stream=.
-        group.MapGet("/", (HttpContext http, StreamHub hub, GazouilleDb db, IOptions<GazouilleSettings> settings) => http.WebSockets.IsWebSocketRequest
-            ? WebSocketAsync(http, hub, db, settings.Value.Streaming)
-            : ServerSentEventsAsync(http, hub, db, http.Request.Query["stream"].ToString())).RequireScope("read:statuses");
+        group.MapGet("/", (HttpContext http, StreamHub hub, IOptions<GazouilleSettings> settings) => http.WebSockets.IsWebSocketRequest
+            ? WebSocketAsync(http, hub, http.RequestServices.GetRequiredService<GazouilleDb>(), settings.Value.Streaming)
+            : ServerSentEventsAsync(http, hub, http.Request.Query["stream"].ToString())).RequireScope("read:statuses");
         return app;
     }
 
@@ -72,11 +73,14 @@ public static class StreamingApi
 
     private static long AuthenticatedAt(HttpContext http) => http.Items[AuthenticatedAtKey] is long at ? at : 0;
 
-    private static async Task ServerSentEventsAsync(HttpContext http, StreamHub hub, GazouilleDb db, string stream)
+    private static readonly ReadOnlyMemory<byte> Hello = ":)\n\n"u8.ToArray();
+
+    private static async Task ServerSentEventsAsync(HttpContext http, StreamHub hub, string stream)
     {
         var ct = http.RequestAborted;
         var q = http.Request.Query;
-        var (subscription, status, error) = await StreamSubscription.ResolveAsync(db, http.Viewer(), stream, q["tag"], q["list"], q["team"], ct);
+        var (subscription, status, error) = await StreamSubscription.ResolveAsync(
+            http.RequestServices.GetRequiredService<GazouilleDb>(), http.Viewer(), stream, q["tag"], q["list"], q["team"], ct);
         if (subscription is null)
         {
             http.Response.StatusCode = status;
@@ -88,16 +92,16 @@ public static class StreamingApi
         var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, Credential(http), AuthenticatedAt(http), subscription);
         try
         {
+            await ReleaseRequestServicesAsync(http);
             http.Response.ContentType = "text/event-stream; charset=utf-8";
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["X-Accel-Buffering"] = "no";
-            await http.Response.WriteAsync(":)\n\n", ct);
-            await http.Response.Body.FlushAsync(ct);
+            // Straight into Kestrel's output pipe (a write there is also a flush): the frames are UTF-8 bytes shared by
+            // every connection.
+            var body = http.Response.BodyWriter;
+            await body.WriteAsync(Hello, ct);
             await foreach (var frame in connection.Frames.ReadAllAsync(ct))
-            {
-                await http.Response.WriteAsync(frame, ct);
-                if (connection.Frames.Count == 0) await http.Response.Body.FlushAsync(ct);
-            }
+                if ((await body.WriteAsync(frame, ct)).IsCompleted) break;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (IOException) { }
@@ -105,6 +109,21 @@ public static class StreamingApi
         {
             hub.Remove(connection);
         }
+    }
+
+    /// <summary>
+    /// An event stream needs nothing from its request's services once it is registered, but the request's scope would
+    /// keep them for hours: the database context and its connection, the authentication handlers and everything else
+    /// the pipeline resolved (about 20 KB per stream). They are disposed now; an empty scope stands in for whatever
+    /// runs after the endpoint (error handling, logging), disposed with the response.
+    /// </summary>
+    private static async ValueTask ReleaseRequestServicesAsync(HttpContext http)
+    {
+        if (http.Features.Get<IServiceProvidersFeature>() is not IAsyncDisposable requestScope) return;
+        var replacement = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        await requestScope.DisposeAsync();
+        http.RequestServices = replacement.ServiceProvider;
+        http.Response.RegisterForDisposeAsync(replacement);
     }
 
     private static async Task WebSocketAsync(HttpContext http, StreamHub hub, GazouilleDb db, StreamingSettings settings)
@@ -144,7 +163,7 @@ public static class StreamingApi
     private static async Task SendAsync(WebSocket socket, StreamConnection connection, CancellationToken ct)
     {
         await foreach (var frame in connection.Frames.ReadAllAsync(ct))
-            await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, ct);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, true, ct);
         // The server ended it (slow reader, suspension, shutdown): say why, then close.
         if (socket.State == WebSocketState.Open)
             await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, connection.CloseReason ?? "closed", ct);
