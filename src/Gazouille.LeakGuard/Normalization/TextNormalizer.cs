@@ -11,10 +11,22 @@ namespace Gazouille.LeakGuard.Normalization;
 /// </summary>
 public static class TextNormalizer
 {
-    public static NormalizedText Normalize(string original)
+    public static NormalizedText Normalize(string original) => Normalize(original, pooled: false);
+
+    /// <param name="original">The text.</param>
+    /// <param name="pooled">
+    /// True to keep the offset maps in pooled arrays (the 4 KB of a 280-char post, most of what a check allocates):
+    /// the caller must then call <see cref="NormalizedText.ReturnPooled"/> once it is done mapping offsets.
+    /// </param>
+    internal static NormalizedText Normalize(string original, bool pooled)
     {
         using var folded = Fold(original);
         using var skeleton = Skeletonize(folded);
+        if (pooled)
+        {
+            return new NormalizedText(original, folded.DetachMappedText(), skeleton.DetachMappedText());
+        }
+
         var map = new int[2 * (folded.Length + skeleton.Length)];
         return new NormalizedText(original, folded.ToMappedText(map, 0), skeleton.ToMappedText(map, 2 * folded.Length));
     }
@@ -274,4 +286,12 @@ public static class TextNormalizer
 }
 
 /// <summary>The original text and its two normalized views.</summary>
-public sealed record NormalizedText(string Original, MappedText Folded, MappedText Skeleton);
+public sealed record NormalizedText(string Original, MappedText Folded, MappedText Skeleton)
+{
+    /// <summary>Gives the maps of a pooled normalization back to the pool; the views must not map offsets afterwards.</summary>
+    internal void ReturnPooled()
+    {
+        Folded.ReturnPooled();
+        Skeleton.ReturnPooled();
+    }
+}
