@@ -49,6 +49,27 @@ internal sealed class MappedBuffer : IDisposable
         _length = n + 1;
     }
 
+    /// <summary>Appends <paramref name="c"/> standing for the same original span as char <paramref name="index"/> of <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AppendFrom(char c, MappedBuffer source, int index)
+    {
+        var n = _length;
+        var chars = _chars;
+        var map = _map;
+        if ((uint)n >= (uint)chars.Length || (uint)(2 * n) + 1 >= (uint)map.Length)
+        {
+            Grow();
+            chars = _chars;
+            map = _map;
+        }
+
+        chars[n] = c;
+        var from = source._map;
+        map[2 * n] = from[2 * index];
+        map[(2 * n) + 1] = from[(2 * index) + 1];
+        _length = n + 1;
+    }
+
     private void Grow()
     {
         var size = _chars.Length * 2;
@@ -81,10 +102,6 @@ internal sealed class MappedBuffer : IDisposable
 
     /// <summary>Widens the last char's source span, used when runs of spaces collapse into one.</summary>
     public void ExtendLast(int end) => _map[(2 * _length) - 1] = end;
-
-    public int StartOf(int index) => _map[2 * index];
-
-    public int EndOf(int index) => _map[(2 * index) + 1];
 
     /// <summary>The chars alone, without leading or trailing white space (same as <c>ToMappedText().Text.Trim()</c>).</summary>
     public string ToTrimmedString() => new(_chars.AsSpan(0, _length).Trim());
