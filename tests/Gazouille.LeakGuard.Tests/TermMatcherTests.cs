@@ -80,6 +80,20 @@ public class TermMatcherTests
         }, iter: 500);
 
     [Fact]
+    public void Every_ascii_char_is_a_separator_or_a_word_char_as_char_IsLetterOrDigit_says()
+    {
+        // The vector scan classifies ASCII chars with byte arithmetic: each of the 128 between words, over many blocks.
+        var entries = new[] { "abcd", "bcda", "abcd9" }.Select(t => new TermEntry("client", t)).ToList();
+        var matcher = new TermMatcher(entries);
+        var reference = new SearchValuesTermMatcher(entries);
+        for (var c = (char)0; c < 128; c++)
+        {
+            var text = string.Join(c, Enumerable.Repeat("abcd", 60));
+            Assert.Equal(Hits(reference, text), Hits(matcher, text));
+        }
+    }
+
+    [Fact]
     public void Finds_keys_of_every_length_at_text_edges_and_across_vector_blocks()
     {
         var entries = new[] { "ab", "abc", "quat", "quatorze heures", "kalo ri", "omega" }.Select(t => new TermEntry("client", t)).ToList();

@@ -200,7 +200,7 @@ public sealed class TermMatcher
 
             // Every position of a chunk has PrefixLength chars after it: the chunk ends PrefixLength chars before the text.
             int length;
-            while ((length = Math.Min(Chunk, (text.Length - PrefixLength - i) & ~31)) > 0)
+            while ((length = Math.Min(Chunk, (text.Length - PrefixLength - i) & ~63)) > 0)
             {
                 var count = WordStarts(text, i, length, ref previousIsSeparator, positions);
                 TestStarts(text, positions[..count], hasShort, hits);
@@ -237,7 +237,7 @@ public sealed class TermMatcher
         }
     }
 
-    /// <summary>Chars per chunk of the vector scan (32-char blocks): its word starts fit a small stack buffer.</summary>
+    /// <summary>Chars per chunk of the vector scan (64-char blocks): its word starts fit a small stack buffer.</summary>
     private const int Chunk = 512;
 
     /// <summary>
@@ -246,7 +246,7 @@ public sealed class TermMatcher
     /// </summary>
     private int WordStarts(ReadOnlySpan<char> text, int offset, int length, ref ulong previousIsSeparator, Span<int> positions)
     {
-        const int width = 32;
+        const int width = 64;
         ref var dst = ref MemoryMarshal.GetReference(positions);
         var longOnly = _longWordsOnly;
         var count = 0;
@@ -256,19 +256,18 @@ public sealed class TermMatcher
             var next = Separators(text, i + width);
 
             // A word starts where the previous char is a separator.
-            var starts = ((separators << 1) | previousIsSeparator) & 0xFFFF_FFFF;
+            var starts = (separators << 1) | previousIsSeparator;
             if (longOnly)
             {
                 // Every key has word chars at its offsets 1 to 3: "la", "de", "the" cannot start one.
-                var wide = separators | (next << width);
-                starts &= ~((wide >> 1) | (wide >> 2) | (wide >> 3));
+                starts &= ~((separators >> 1) | (next << 63) | (separators >> 2) | (next << 62) | (separators >> 3) | (next << 61));
             }
 
             previousIsSeparator = separators >> (width - 1);
             separators = next;
 
             // Eight positions written unconditionally (those past the count are overwritten by the next block), more
-            // only for a block of many short words: the usual block takes no data-dependent branch.
+            // only for a block of many words: the usual block takes no data-dependent branch.
             var n = BitOperations.PopCount(starts);
             ref var d = ref Unsafe.Add(ref dst, count);
             for (var k = 0; k < 8; k++)
@@ -289,22 +288,38 @@ public sealed class TermMatcher
         return count;
     }
 
-    /// <summary>Bit k set when char <paramref name="i"/> + k is not a letter or digit, or lies past the text.</summary>
+    /// <summary>Bit k set when char <paramref name="i"/> + k (k &lt; 64) is not a letter or digit, or lies past the text.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Separators(ReadOnlySpan<char> text, int i)
     {
-        const int width = 32;
+        const int width = 64;
         if (i + width > text.Length)
         {
-            return i >= text.Length ? 0xFFFF_FFFF : ScalarSeparators(text[i..]) | (0xFFFF_FFFFu << (text.Length - i));
+            return i >= text.Length ? ulong.MaxValue : ScalarSeparators(text[i..]) | (ulong.MaxValue << (text.Length - i));
         }
 
         ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
         var v1 = Vector256.LoadUnsafe(ref first, (nuint)(i + 16));
-        return Vector256.GreaterThanAny(v0 | v1, Vector256.Create((ushort)0x7F))
-            ? ScalarSeparators(text.Slice(i, width))
-            : AsciiSeparators(v0) | (AsciiSeparators(v1) << 16);
+        var v2 = Vector256.LoadUnsafe(ref first, (nuint)(i + 32));
+        var v3 = Vector256.LoadUnsafe(ref first, (nuint)(i + 48));
+        if (((v0 | v1 | v2 | v3) & Vector256.Create((ushort)0xFF80)) != Vector256<ushort>.Zero)
+        {
+            return ScalarSeparators(text.Slice(i, width));
+        }
+
+        // All ASCII: one byte per char, 32 chars per compare.
+        return AsciiSeparators(Vector256.Narrow(v0, v1).AsSByte()) | (AsciiSeparators(Vector256.Narrow(v2, v3).AsSByte()) << 32);
+    }
+
+    /// <summary>Bit k set when ASCII byte k is neither a letter nor a digit (signed compares: the adds wrap the ranges to the bottom).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AsciiSeparators(Vector256<sbyte> b)
+    {
+        // Letters: (b | 0x20) in 'a'..'z' becomes -128..-103 after adding 31; digits: '0'..'9' become -128..-119 after adding 80.
+        var letter = Vector256.LessThan((b | Vector256.Create((sbyte)0x20)) + Vector256.Create((sbyte)31), Vector256.Create((sbyte)-102));
+        var digit = Vector256.LessThan(b + Vector256.Create((sbyte)80), Vector256.Create((sbyte)-118));
+        return ~(letter | digit).ExtractMostSignificantBits();
     }
 
     /// <summary>The prefix filter (and the short keys) at each word start, in order.</summary>
@@ -331,18 +346,13 @@ public sealed class TermMatcher
         }
     }
 
-    /// <summary>Bit k set when char k of the 16 (all ASCII) is neither an ASCII letter nor a digit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong AsciiSeparators(Vector256<ushort> v) =>
-        ~(Vector256.LessThan((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26))
-            | Vector256.LessThan(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10))).ExtractMostSignificantBits() & 0xFFFF;
-
-    private static uint ScalarSeparators(ReadOnlySpan<char> block)
+    /// <summary>Bit k set when char k of the block (64 chars at most) is not a letter or digit.</summary>
+    private static ulong ScalarSeparators(ReadOnlySpan<char> block)
     {
-        var separators = 0u;
+        var separators = 0ul;
         for (var k = 0; k < block.Length; k++)
         {
-            separators |= char.IsLetterOrDigit(block[k]) ? 0u : 1u << k;
+            separators |= char.IsLetterOrDigit(block[k]) ? 0ul : 1ul << k;
         }
 
         return separators;
