@@ -11,6 +11,7 @@ using Gazouille.LeakGuard.Evaluation;
 // snapshot out.txt      every candidate and verdict over the corpora, to diff before/after a change
 // stages                 time and allocation of each pipeline stage (best batch), then the dictionary stage
 // dictionary             the dictionary stage alone: 10k terms over 1 MB (synthetic and realistic term lists)
+// count STAGE N         runs a stage N times untimed (for perf stat: dictionary-synthetic|-realistic, normalize-leaky|-harmless, check-leaky|-harmless)
 // anything else          runs BenchmarkDotNet (e.g. --filter * --job short)
 switch (args.FirstOrDefault())
 {
@@ -36,6 +37,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "dictionary":
         StageProfile.Dictionary();
+        return 0;
+    case "count":
+        FixedCount.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         return 0;
     case "load-policy":
         PolicyLoadMeasure.Run();

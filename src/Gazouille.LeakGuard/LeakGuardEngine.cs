@@ -54,7 +54,9 @@ public sealed class LeakGuardEngine
             return LeakVerdict.Empty(audience);
         }
 
-        var ctx = Scan(text);
+        // The offset maps are pooled: every detector has mapped its offsets back once Scan returns.
+        var ctx = Scan(text, pooled: true);
+        ctx.Text.ReturnPooled();
         var judged = Combiner.Combine(ctx, channelClient);
         var findings = new List<LeakFinding>(judged.Count);
         var decision = LeakDecision.Allow;
@@ -95,11 +97,11 @@ public sealed class LeakGuardEngine
     internal Action<ScanContext>? ExtraDetector { get; init; }
 
     /// <summary>Every candidate the detectors produced, before thresholds and combination (for evaluation and tuning).</summary>
-    public IReadOnlyList<Candidate> Detect(string text) => text.Length == 0 ? [] : Scan(text).Candidates;
+    public IReadOnlyList<Candidate> Detect(string text) => text.Length == 0 ? [] : Scan(text, pooled: false).Candidates;
 
-    private ScanContext Scan(string text)
+    private ScanContext Scan(string text, bool pooled)
     {
-        var ctx = new ScanContext(TextNormalizer.Normalize(text), Policy);
+        var ctx = new ScanContext(TextNormalizer.Normalize(text, pooled), Policy);
         Run(ctx, WordListDetector.DetectLexicon);
         Run(ctx, c => WordListDetector.DetectDictionaries(c, _dictionaries));
         Run(ctx, SecretDetector.Detect);

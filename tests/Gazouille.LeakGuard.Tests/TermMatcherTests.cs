@@ -59,6 +59,40 @@ public class TermMatcherTests
             }
         }, iter: 2000);
 
+    private static readonly Gen<string> LongTerm = Gen.OneOf(
+        Gen.OneOf<string>("abcd", "abcde", "quat", "quatar", "quatorze", "kalo", "kalo ri", "Ωmega", "@tlas", "atlas", "abc d"),
+        Gen.String[Gen.OneOf<char>('a', 'b', 'q', 'u', 't', 'é', '1'), 4, 12]);
+
+    [Fact]
+    public void Long_keys_only_skip_short_words_and_still_agree_with_the_SearchValues_scan_over_several_chunks() =>
+        Gen.Select(LongTerm.Array[1, 30], Text.Array[8, 40]).Sample((terms, parts) =>
+        {
+            // Keys of four chars or more with word chars at offsets 1 to 3 turn on the short-word skip; texts of a few
+            // thousand chars span several 512-char chunks of the vector scan.
+            var entries = terms.Select(t => new TermEntry("client", t)).ToList();
+            var matcher = new TermMatcher(entries);
+            var reference = new SearchValuesTermMatcher(entries);
+            var raw = string.Concat(parts);
+            foreach (var text in new[] { raw, TextNormalizer.Normalize(raw).Skeleton.Text })
+            {
+                Assert.Equal(Hits(reference, text), Hits(matcher, text));
+            }
+        }, iter: 500);
+
+    [Fact]
+    public void Every_ascii_char_is_a_separator_or_a_word_char_as_char_IsLetterOrDigit_says()
+    {
+        // The vector scan classifies ASCII chars with byte arithmetic: each of the 128 between words, over many blocks.
+        var entries = new[] { "abcd", "bcda", "abcd9" }.Select(t => new TermEntry("client", t)).ToList();
+        var matcher = new TermMatcher(entries);
+        var reference = new SearchValuesTermMatcher(entries);
+        for (var c = (char)0; c < 128; c++)
+        {
+            var text = string.Join(c, Enumerable.Repeat("abcd", 60));
+            Assert.Equal(Hits(reference, text), Hits(matcher, text));
+        }
+    }
+
     [Fact]
     public void Finds_keys_of_every_length_at_text_edges_and_across_vector_blocks()
     {

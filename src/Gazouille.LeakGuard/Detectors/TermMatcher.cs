@@ -51,6 +51,10 @@ public sealed class TermMatcher
     private readonly int[] _shortLengths;
     private readonly ulong[] _shortFirst;
 
+    // No short keys, and every key has letters or digits at its offsets 1 to 3: the scan skips word starts of words
+    // shorter than four chars (half the words of ordinary chatter).
+    private readonly bool _longWordsOnly;
+
     public TermMatcher(IEnumerable<TermEntry> entries)
         : this(entries, null)
     {
@@ -118,6 +122,7 @@ public sealed class TermMatcher
         }
 
         _shortLengths = [.. shortLengths];
+        _longWordsOnly = byKey.Keys.All(k => k.Length >= PrefixLength && char.IsLetterOrDigit(k[1]) && char.IsLetterOrDigit(k[2]) && char.IsLetterOrDigit(k[3]));
 
         var bits = BloomBits(prefixes.Count);
         _bloom = new ulong[(1 << bits) / 64];
@@ -187,43 +192,19 @@ public sealed class TermMatcher
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            // 32 chars per step (two vectors, one 32-bit mask of separators), the per-start work kept in this loop
-            // with the filter's fields in locals: at ~5 chars per word, the cost per word start is the whole budget.
-            const int width = 32;
-            ref var bloom = ref MemoryMarshal.GetArrayDataReference(_bloom);
-            var shift = _bloomShift;
+            // Two phases per chunk, so that no branch depends on how many words a block holds: first the word starts
+            // of the chunk as a list of positions (written eight at a time, whatever the count), then one filter test
+            // per position in a loop whose only unpredictable branch is the rare filter hit.
+            Span<int> positions = stackalloc int[Chunk + 16];
             var hasShort = _shortLengths.Length != 0;
-            for (; i + width <= text.Length; i += width)
+
+            // Every position of a chunk has PrefixLength chars after it: the chunk ends PrefixLength chars before the text.
+            int length;
+            while ((length = Math.Min(Chunk, (text.Length - PrefixLength - i) & ~63)) > 0)
             {
-                var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
-                var v1 = Vector256.LoadUnsafe(ref first, (nuint)(i + 16));
-                ulong separators = Vector256.GreaterThanAny(v0 | v1, Vector256.Create((ushort)0x7F))
-                    ? ScalarSeparators(text.Slice(i, width))
-                    : AsciiSeparators(v0) | (AsciiSeparators(v1) << 16);
-
-                // A word starts where the previous char is a separator.
-                var starts = ((separators << 1) | previousIsSeparator) & 0xFFFF_FFFF;
-                previousIsSeparator = separators >> (width - 1);
-                for (; starts != 0; starts &= starts - 1)
-                {
-                    var pos = i + BitOperations.TrailingZeroCount(starts);
-                    if (pos + PrefixLength <= text.Length)
-                    {
-                        var packed = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, pos)));
-                        var h = packed * 0x9E3779B97F4A7C15UL;
-                        var below = h << (64 - shift);
-                        var mask = (1UL << (int)(below >> 58)) | (1UL << (int)(below >> 52));
-                        if ((Unsafe.Add(ref bloom, (nint)(h >> shift)) & mask) == mask)
-                        {
-                            TryPrefix(text, pos, packed, hits);
-                        }
-                    }
-
-                    if (hasShort)
-                    {
-                        TryShort(text, pos, hits);
-                    }
-                }
+                var count = WordStarts(text, i, length, ref previousIsSeparator, positions);
+                TestStarts(text, positions[..count], hasShort, hits);
+                i += length;
             }
         }
         else if (Vector128.IsHardwareAccelerated)
@@ -256,18 +237,122 @@ public sealed class TermMatcher
         }
     }
 
-    /// <summary>Bit k set when char k of the 16 (all ASCII) is neither an ASCII letter nor a digit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong AsciiSeparators(Vector256<ushort> v) =>
-        ~(Vector256.LessThan((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26))
-            | Vector256.LessThan(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10))).ExtractMostSignificantBits() & 0xFFFF;
+    /// <summary>Chars per chunk of the vector scan (64-char blocks): its word starts fit a small stack buffer.</summary>
+    private const int Chunk = 512;
 
-    private static uint ScalarSeparators(ReadOnlySpan<char> block)
+    /// <summary>
+    /// Writes the positions of <paramref name="text"/> in [<paramref name="offset"/>, + <paramref name="length"/>)
+    /// whose previous char is a separator; with <see cref="_longWordsOnly"/>, only those followed by three word chars.
+    /// </summary>
+    private int WordStarts(ReadOnlySpan<char> text, int offset, int length, ref ulong previousIsSeparator, Span<int> positions)
     {
-        var separators = 0u;
+        const int width = 64;
+        ref var dst = ref MemoryMarshal.GetReference(positions);
+        var longOnly = _longWordsOnly;
+        var count = 0;
+        var separators = Separators(text, offset);
+        for (var i = offset; i < offset + length; i += width)
+        {
+            var next = Separators(text, i + width);
+
+            // A word starts where the previous char is a separator.
+            var starts = (separators << 1) | previousIsSeparator;
+            if (longOnly)
+            {
+                // Every key has word chars at its offsets 1 to 3: "la", "de", "the" cannot start one.
+                starts &= ~((separators >> 1) | (next << 63) | (separators >> 2) | (next << 62) | (separators >> 3) | (next << 61));
+            }
+
+            previousIsSeparator = separators >> (width - 1);
+            separators = next;
+
+            // Eight positions written unconditionally (those past the count are overwritten by the next block), more
+            // only for a block of many words: the usual block takes no data-dependent branch.
+            var n = BitOperations.PopCount(starts);
+            ref var d = ref Unsafe.Add(ref dst, count);
+            for (var k = 0; k < 8; k++)
+            {
+                Unsafe.Add(ref d, k) = i + BitOperations.TrailingZeroCount(starts);
+                starts &= starts - 1;
+            }
+
+            for (var k = 8; starts != 0; k++)
+            {
+                Unsafe.Add(ref d, k) = i + BitOperations.TrailingZeroCount(starts);
+                starts &= starts - 1;
+            }
+
+            count += n;
+        }
+
+        return count;
+    }
+
+    /// <summary>Bit k set when char <paramref name="i"/> + k (k &lt; 64) is not a letter or digit, or lies past the text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Separators(ReadOnlySpan<char> text, int i)
+    {
+        const int width = 64;
+        if (i + width > text.Length)
+        {
+            return i >= text.Length ? ulong.MaxValue : ScalarSeparators(text[i..]) | (ulong.MaxValue << (text.Length - i));
+        }
+
+        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
+        var v1 = Vector256.LoadUnsafe(ref first, (nuint)(i + 16));
+        var v2 = Vector256.LoadUnsafe(ref first, (nuint)(i + 32));
+        var v3 = Vector256.LoadUnsafe(ref first, (nuint)(i + 48));
+        if (((v0 | v1 | v2 | v3) & Vector256.Create((ushort)0xFF80)) != Vector256<ushort>.Zero)
+        {
+            return ScalarSeparators(text.Slice(i, width));
+        }
+
+        // All ASCII: one byte per char, 32 chars per compare.
+        return AsciiSeparators(Vector256.Narrow(v0, v1).AsSByte()) | (AsciiSeparators(Vector256.Narrow(v2, v3).AsSByte()) << 32);
+    }
+
+    /// <summary>Bit k set when ASCII byte k is neither a letter nor a digit (signed compares: the adds wrap the ranges to the bottom).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AsciiSeparators(Vector256<sbyte> b)
+    {
+        // Letters: (b | 0x20) in 'a'..'z' becomes -128..-103 after adding 31; digits: '0'..'9' become -128..-119 after adding 80.
+        var letter = Vector256.LessThan((b | Vector256.Create((sbyte)0x20)) + Vector256.Create((sbyte)31), Vector256.Create((sbyte)-102));
+        var digit = Vector256.LessThan(b + Vector256.Create((sbyte)80), Vector256.Create((sbyte)-118));
+        return ~(letter | digit).ExtractMostSignificantBits();
+    }
+
+    /// <summary>The prefix filter (and the short keys) at each word start, in order.</summary>
+    private void TestStarts(ReadOnlySpan<char> text, ReadOnlySpan<int> positions, bool hasShort, List<TermHit> hits)
+    {
+        ref var first = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(text));
+        ref var bloom = ref MemoryMarshal.GetArrayDataReference(_bloom);
+        var shift = _bloomShift;
+        foreach (var pos in positions)
+        {
+            var packed = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, (nint)pos * 2));
+            var h = packed * 0x9E3779B97F4A7C15UL;
+            var below = h << (64 - shift);
+            var mask = (1UL << (int)(below >> 58)) | (1UL << (int)(below >> 52));
+            if ((Unsafe.Add(ref bloom, (nint)(h >> shift)) & mask) == mask)
+            {
+                TryPrefix(text, pos, packed, hits);
+            }
+
+            if (hasShort)
+            {
+                TryShort(text, pos, hits);
+            }
+        }
+    }
+
+    /// <summary>Bit k set when char k of the block (64 chars at most) is not a letter or digit.</summary>
+    private static ulong ScalarSeparators(ReadOnlySpan<char> block)
+    {
+        var separators = 0ul;
         for (var k = 0; k < block.Length; k++)
         {
-            separators |= char.IsLetterOrDigit(block[k]) ? 0u : 1u << k;
+            separators |= char.IsLetterOrDigit(block[k]) ? 0ul : 1ul << k;
         }
 
         return separators;

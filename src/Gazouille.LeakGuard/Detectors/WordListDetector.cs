@@ -19,6 +19,9 @@ internal static class WordListDetector
         var hits = Hits();
         var matcher = Lexicon.Matcher;
         matcher.FindAll(skeleton.Text, hits);
+
+        // One array of the right size rather than the 4, 8, 16… of a growing list (32 bytes an item).
+        ctx.Lexicon.EnsureCapacity(Math.Min(hits.Count, ScanContext.MaxLexiconHits));
         foreach (var hit in hits)
         {
             if (ctx.Lexicon.Count >= ScanContext.MaxLexiconHits)

@@ -49,6 +49,27 @@ internal sealed class MappedBuffer : IDisposable
         _length = n + 1;
     }
 
+    /// <summary>Appends <paramref name="c"/> standing for the same original span as char <paramref name="index"/> of <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AppendFrom(char c, MappedBuffer source, int index)
+    {
+        var n = _length;
+        var chars = _chars;
+        var map = _map;
+        if ((uint)n >= (uint)chars.Length || (uint)(2 * n) + 1 >= (uint)map.Length)
+        {
+            Grow();
+            chars = _chars;
+            map = _map;
+        }
+
+        chars[n] = c;
+        var from = source._map;
+        map[2 * n] = from[2 * index];
+        map[(2 * n) + 1] = from[(2 * index) + 1];
+        _length = n + 1;
+    }
+
     private void Grow()
     {
         var size = _chars.Length * 2;
@@ -64,8 +85,16 @@ internal sealed class MappedBuffer : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<char>.Shared.Return(_chars);
-        ArrayPool<int>.Shared.Return(_map);
+        if (_chars.Length != 0)
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+        }
+
+        if (_map.Length != 0)
+        {
+            ArrayPool<int>.Shared.Return(_map);
+        }
+
         _chars = [];
         _map = [];
         _length = 0;
@@ -74,12 +103,16 @@ internal sealed class MappedBuffer : IDisposable
     /// <summary>Widens the last char's source span, used when runs of spaces collapse into one.</summary>
     public void ExtendLast(int end) => _map[(2 * _length) - 1] = end;
 
-    public int StartOf(int index) => _map[2 * index];
-
-    public int EndOf(int index) => _map[(2 * index) + 1];
-
     /// <summary>The chars alone, without leading or trailing white space (same as <c>ToMappedText().Text.Trim()</c>).</summary>
     public string ToTrimmedString() => new(_chars.AsSpan(0, _length).Trim());
+
+    /// <summary>The view over this buffer's own pooled map, which the view now owns (see <see cref="MappedText.ReturnPooled"/>).</summary>
+    public MappedText DetachMappedText()
+    {
+        var map = _map;
+        _map = [];
+        return new MappedText(new string(_chars, 0, _length), map, 0, pooled: true);
+    }
 
     /// <summary>Copies the spans into <paramref name="map"/> at <paramref name="offset"/> and returns the view over them.</summary>
     public MappedText ToMappedText(int[] map, int offset)
@@ -93,14 +126,27 @@ internal sealed class MappedBuffer : IDisposable
 public sealed class MappedText
 {
     // Start of char i at _offset + 2i, its end at _offset + 2i + 1 (both views of a post share one array).
-    private readonly int[] _map;
+    private int[] _map;
     private readonly int _offset;
+    private readonly bool _pooled;
 
-    internal MappedText(string text, int[] map, int offset)
+    internal MappedText(string text, int[] map, int offset, bool pooled = false)
     {
         Text = text;
         _map = map;
         _offset = offset;
+        _pooled = pooled;
+    }
+
+    /// <summary>Returns a pooled map to the pool; mapping an offset afterwards throws rather than read a reused array.</summary>
+    internal void ReturnPooled()
+    {
+        var map = _map;
+        if (_pooled && map.Length != 0)
+        {
+            _map = [];
+            ArrayPool<int>.Shared.Return(map);
+        }
     }
 
     public string Text { get; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Gazouille.LeakGuard.Normalization;
 
@@ -11,10 +12,22 @@ namespace Gazouille.LeakGuard.Normalization;
 /// </summary>
 public static class TextNormalizer
 {
-    public static NormalizedText Normalize(string original)
+    public static NormalizedText Normalize(string original) => Normalize(original, pooled: false);
+
+    /// <param name="original">The text.</param>
+    /// <param name="pooled">
+    /// True to keep the offset maps in pooled arrays (the 4 KB of a 280-char post, most of what a check allocates):
+    /// the caller must then call <see cref="NormalizedText.ReturnPooled"/> once it is done mapping offsets.
+    /// </param>
+    internal static NormalizedText Normalize(string original, bool pooled)
     {
         using var folded = Fold(original);
         using var skeleton = Skeletonize(folded);
+        if (pooled)
+        {
+            return new NormalizedText(original, folded.DetachMappedText(), skeleton.DetachMappedText());
+        }
+
         var map = new int[2 * (folded.Length + skeleton.Length)];
         return new NormalizedText(original, folded.ToMappedText(map, 0), skeleton.ToMappedText(map, 2 * folded.Length));
     }
@@ -112,27 +125,34 @@ public static class TextNormalizer
         buffer.Append(c, start, end);
     }
 
+    // Per-char classes, computed once per folded text: every pass below asks the same two questions of each char.
+    private const byte WordChar = 1; // char.IsLetterOrDigit
+    private const byte LetterChar = 2; // char.IsLetter (a letter is also a word char)
+
     private static MappedBuffer Skeletonize(MappedBuffer folded)
     {
         var n = folded.Length;
-        var flags = ArrayPool<bool>.Shared.Rent(2 * n);
-        var drop = flags.AsSpan(0, n);
-        var joined = flags.AsSpan(n, n);
+        var rented = n > 512 ? ArrayPool<byte>.Shared.Rent(3 * n) : null;
+        var scratch = rented is null ? stackalloc byte[3 * n] : rented.AsSpan(0, 3 * n);
+        var classes = scratch[..n];
+        var drop = scratch.Slice(n, n);
+        var joined = scratch.Slice(2 * n, n);
         drop.Clear();
         joined.Clear();
-        MarkSplitLetters(folded, drop, joined);
-        var output = new MappedBuffer(n + 8);
         var chars = folded.Chars;
+        Classify(chars, classes);
+        MarkSplitLetters(classes, chars, drop, joined);
+        var output = new MappedBuffer(n + 8);
         var i = 0;
         while (i < n)
         {
-            if (!IsTokenChar(chars, i))
+            if (!IsTokenChar(chars, classes, i))
             {
-                if (!drop[i])
+                if (drop[i] == 0)
                 {
                     // "Groupe-Atlas", "kestrel_pharma": joiners between words read as spaces for word lists.
                     var c = chars[i] is '-' or '_' ? ' ' : chars[i];
-                    output.Append(c, folded.StartOf(i), folded.EndOf(i));
+                    output.AppendFrom(c, folded, i);
                 }
 
                 i++;
@@ -141,44 +161,64 @@ public static class TextNormalizer
 
             var j = i;
             var letters = 0;
-            while (j < n && IsTokenChar(chars, j))
+            while (j < n && IsTokenChar(chars, classes, j))
             {
-                if (char.IsLetter(chars[j]))
-                {
-                    letters++;
-                }
-
+                letters += classes[j] >> 1;
                 j++;
             }
 
             // Leetspeak only inside words that have letters, so "20 personnes" keeps its number.
-            var leet = letters >= 2 || joined[i];
-            for (var k = i; k < j; k++)
+            if (letters >= 2 || joined[i] != 0)
             {
-                var c = chars[k];
-                output.Append(leet ? Leet(c) : MergeLookAlike(c), folded.StartOf(k), folded.EndOf(k));
+                for (var k = i; k < j; k++)
+                {
+                    output.AppendFrom(Leet(chars[k]), folded, k);
+                }
+            }
+            else
+            {
+                for (var k = i; k < j; k++)
+                {
+                    output.AppendFrom(chars[k] == 'l' ? 'i' : chars[k], folded, k);
+                }
             }
 
             i = j;
         }
 
-        ArrayPool<bool>.Shared.Return(flags);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return output;
     }
 
-    private static bool IsTokenChar(ReadOnlySpan<char> b, int i)
+    private static void Classify(ReadOnlySpan<char> chars, Span<byte> classes)
     {
-        var c = b[i];
-        if (char.IsLetterOrDigit(c))
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            classes[i] = c < 128
+                ? (byte)(char.IsAsciiLetter(c) ? WordChar | LetterChar : char.IsAsciiDigit(c) ? WordChar : 0)
+                : (byte)(char.IsLetter(c) ? WordChar | LetterChar : char.IsLetterOrDigit(c) ? WordChar : 0);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsTokenChar(ReadOnlySpan<char> b, ReadOnlySpan<byte> classes, int i)
+    {
+        if (classes[i] != 0)
         {
             return true;
         }
 
         // "@tlas" is a mention, but "gr@pe" and "c|ient" are evasion: a symbol counts only between two word chars.
-        return c is '@' or '$' or '|' or '!' or '€'
-            && i > 0 && i + 1 < b.Length && char.IsLetterOrDigit(b[i - 1]) && char.IsLetterOrDigit(b[i + 1]);
+        return b[i] is '@' or '$' or '|' or '!' or '€'
+            && i > 0 && i + 1 < b.Length && classes[i - 1] != 0 && classes[i + 1] != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static char Leet(char c) => c switch
     {
         '0' => 'o',
@@ -191,27 +231,24 @@ public static class TextNormalizer
         _ => c,
     };
 
-    private static char MergeLookAlike(char c) => c == 'l' ? 'i' : c;
-
     /// <summary>Marks the separators inside "a.t.l.a.s", "a t l a s", "a-t-l-a-s": three or more single chars in a row.</summary>
-    private static void MarkSplitLetters(MappedBuffer b, Span<bool> drop, Span<bool> joined)
+    private static void MarkSplitLetters(ReadOnlySpan<byte> classes, ReadOnlySpan<char> chars, Span<byte> drop, Span<byte> joined)
     {
-        var chars = b.Chars;
         var n = chars.Length;
         var i = 0;
         while (i < n)
         {
-            if (!char.IsLetterOrDigit(chars[i]))
+            if (classes[i] == 0)
             {
                 i++;
                 continue;
             }
 
             // A word starts at i: only a one-char word can begin a run; a longer one is skipped whole.
-            if (i + 1 < n && char.IsLetterOrDigit(chars[i + 1]))
+            if (i + 1 < n && classes[i + 1] != 0)
             {
                 i += 2;
-                while (i < n && char.IsLetterOrDigit(chars[i]))
+                while (i < n && classes[i] != 0)
                 {
                     i++;
                 }
@@ -223,25 +260,25 @@ public static class TextNormalizer
             var count = 0;
             var letters = 0;
             var last = i;
-            for (var p = i; p >= 0; p = NextSingle(chars, p))
+            for (var p = i; p >= 0; p = NextSingle(classes, chars, p))
             {
                 count++;
-                letters += char.IsLetter(chars[p]) ? 1 : 0;
+                letters += classes[p] >> 1;
                 last = p;
             }
 
             if (count >= 3 && letters >= 2)
             {
-                for (var p = i; p >= 0; p = NextSingle(chars, p))
+                for (var p = i; p >= 0; p = NextSingle(classes, chars, p))
                 {
-                    joined[p] = true;
+                    joined[p] = 1;
                 }
 
                 for (var p = i + 1; p < last; p++)
                 {
                     if (IsSplitSeparator(chars[p]))
                     {
-                        drop[p] = true;
+                        drop[p] = 1;
                     }
                 }
             }
@@ -252,7 +289,7 @@ public static class TextNormalizer
     }
 
     /// <summary>The next single char of a run after the one at <paramref name="p"/> (one or two separators away), or -1.</summary>
-    private static int NextSingle(ReadOnlySpan<char> chars, int p)
+    private static int NextSingle(ReadOnlySpan<byte> classes, ReadOnlySpan<char> chars, int p)
     {
         var k = p + 1;
         var seps = 0;
@@ -262,16 +299,24 @@ public static class TextNormalizer
             seps++;
         }
 
-        return seps == 0 || k >= chars.Length || !IsSingle(chars, k) ? -1 : k;
+        return seps == 0 || k >= chars.Length || !IsSingle(classes, k) ? -1 : k;
     }
 
-    private static bool IsSingle(ReadOnlySpan<char> b, int i) =>
-        char.IsLetterOrDigit(b[i])
-        && (i == 0 || !char.IsLetterOrDigit(b[i - 1]))
-        && (i + 1 == b.Length || !char.IsLetterOrDigit(b[i + 1]));
+    private static bool IsSingle(ReadOnlySpan<byte> classes, int i) =>
+        classes[i] != 0
+        && (i == 0 || classes[i - 1] == 0)
+        && (i + 1 == classes.Length || classes[i + 1] == 0);
 
     private static bool IsSplitSeparator(char c) => c is '.' or ' ' or '-' or '_' or '*' or '\u00B7' or '/' or '+';
 }
 
 /// <summary>The original text and its two normalized views.</summary>
-public sealed record NormalizedText(string Original, MappedText Folded, MappedText Skeleton);
+public sealed record NormalizedText(string Original, MappedText Folded, MappedText Skeleton)
+{
+    /// <summary>Gives the maps of a pooled normalization back to the pool; the views must not map offsets afterwards.</summary>
+    internal void ReturnPooled()
+    {
+        Folded.ReturnPooled();
+        Skeleton.ReturnPooled();
+    }
+}
