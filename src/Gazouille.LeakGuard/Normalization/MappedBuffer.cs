@@ -51,24 +51,8 @@ internal sealed class MappedBuffer : IDisposable
 
     /// <summary>Appends <paramref name="c"/> standing for the same original span as char <paramref name="index"/> of <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AppendFrom(char c, MappedBuffer source, int index)
-    {
-        var n = _length;
-        var chars = _chars;
-        var map = _map;
-        if ((uint)n >= (uint)chars.Length || (uint)(2 * n) + 1 >= (uint)map.Length)
-        {
-            Grow();
-            chars = _chars;
-            map = _map;
-        }
-
-        chars[n] = c;
-        var from = source._map;
-        map[2 * n] = from[2 * index];
-        map[(2 * n) + 1] = from[(2 * index) + 1];
-        _length = n + 1;
-    }
+    public void AppendFrom(char c, MappedBuffer source, int index) =>
+        Append(c, source._map[2 * index], source._map[(2 * index) + 1]);
 
     private void Grow()
     {
