@@ -161,6 +161,54 @@ public sealed class StatusesApiTests : IAsyncLifetime
         Assert.NotEqual(first, (await (await _alice.SendAsync(other)).OkJsonAsync()).Id());
     }
 
+    /// <summary>
+    /// A new post's answer is rendered from what publishing holds, without counting (nobody can have answered yet): it must
+    /// be exactly what reading the post back gives its author, for every kind of post.
+    /// </summary>
+    [Fact]
+    public async Task The_answer_to_a_new_post_is_what_reading_it_back_gives()
+    {
+        await _f.CreateTeamAsync("design", "alice", "bob");
+        var parent = await _bob.PostStatusAsync("Une question pour l'équipe ?", "company");
+        // Each answer is compared at once: the author's statuses_count in it changes with the next post.
+        var posts = new List<Func<Task<System.Text.Json.JsonElement>>>
+        {
+            () => _alice.PostStatusAsync("Bonjour @bob et @design, voici la #roadmap du trimestre : https://example.com/a?b=c", "company"),
+            () => _alice.PostStatusAsync("Réponse dans le fil, @bob", inReplyTo: parent.Id()),
+            () => _alice.PostStatusAsync("Pour l'équipe seulement <script>x</script>", "team:design"),
+            () => _alice.PostStatusAsync("@bob en privé", visibility: "direct"),
+            async () => await (await _alice.PostAsJsonAsync("/api/v1/statuses", new { status = "Document confidentiel, ne pas diffuser.", audience = "company", leak_guard_override = "Déjà annoncé en réunion" })).OkJsonAsync(),
+            async () => await (await _alice.PostAsJsonAsync("/api/v1/statuses", new { status = "Avec un avertissement", spoiler_text = "Divulgâcheur", language = "fr", audience = "followers" })).OkJsonAsync(),
+        };
+        var guarded = 0;
+        foreach (var post in posts)
+        {
+            var answer = await post();
+            if (answer.TryGetProperty("leak_guard", out var guard) && guard.ValueKind == System.Text.Json.JsonValueKind.Object) guarded++;
+            Assert.Equal((await _alice.GetOkAsync($"/api/v1/statuses/{answer.Id()}")).GetRawText(), answer.GetRawText());
+        }
+        Assert.True(guarded > 0, "no answer carried the Leak Guard's verdict: the comparison did not cover it");
+    }
+
+    [Fact]
+    public async Task A_replayed_post_is_answered_with_its_counts_of_now()
+    {
+        async Task<System.Text.Json.JsonElement> PostAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/statuses") { Content = JsonContent.Create(new { status = "déjà aimé", audience = "company" }) };
+            request.Headers.Add("Idempotency-Key", "replay-counts");
+            return await (await _alice.SendAsync(request)).OkJsonAsync();
+        }
+        var first = await PostAsync();
+        Assert.Equal(0, first.GetProperty("favourites_count").GetInt32());
+        await _bob.PostOkAsync($"/api/v1/statuses/{first.Id()}/favourite");
+        await _bob.PostStatusAsync("Je réponds", inReplyTo: first.Id());
+        var replay = await PostAsync();
+        Assert.Equal(first.Id(), replay.Id());
+        Assert.Equal(1, replay.GetProperty("favourites_count").GetInt32());
+        Assert.Equal(1, replay.GetProperty("replies_count").GetInt32());
+    }
+
     [Fact]
     public async Task Edit_keeps_the_history_and_the_audience_cannot_change()
     {

@@ -26,8 +26,15 @@ public sealed class StatusPublisher(
     GazouilleDb db, AudienceResolver audiences, ViewerLoader viewers, Notifier notifier, IOptions<GazouilleSettings> settings, TimeProvider clock,
     LeakGate guard, AuditLog audit, Trust.PostSigner signer, Streaming.StreamOutbox stream, Operations.GazouilleMetrics metrics)
 {
+    /// <summary>
+    /// Whether the last <see cref="CreateAsync"/> answered with a post written earlier (the same Idempotency-Key) rather than
+    /// a new one: an earlier post may have been answered, boosted or favourited since, so it is rendered like any read.
+    /// </summary>
+    public bool LastWasReplay { get; private set; }
+
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
+        LastWasReplay = true;
         if (input.IdempotencyKey is { Length: > 0 } key)
         {
             if (key.Length > 256) throw ApiException.Unprocessable("Validation failed: Idempotency-Key is too long (maximum is 256 characters)");
@@ -37,6 +44,7 @@ public sealed class StatusPublisher(
                 return earlier;
         }
 
+        LastWasReplay = false;
         var text = StatusText.NormalizeNewlines(input.Text ?? "");
         var spoiler = StatusText.NormalizeNewlines(input.SpoilerText ?? "").Trim();
         ValidateText(text, spoiler);
@@ -106,6 +114,7 @@ public sealed class StatusPublisher(
         {
             // Two requests with the same key raced: the other one won; answer with its post.
             db.ChangeTracker.Clear();
+            LastWasReplay = true;
             var winner = await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == author.AccountId && r.Key == input.IdempotencyKey)
                 .Select(r => r.StatusId).FirstAsync(ct);
             return await db.Statuses.AsNoTracking().FirstAsync(s => s.Id == winner, ct);

@@ -78,27 +78,43 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
     public async Task<StatusEntity> RenderAsync(Viewer viewer, Status status, CancellationToken ct = default) =>
         (await RenderManyAsync(viewer, [status], ct))[0];
 
-    public async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, CancellationToken ct = default)
+    /// <summary>
+    /// A post its author has just written, for the answer to its creation: nobody can have replied to it, boosted it,
+    /// favourited or bookmarked it yet, so the four queries that count and mark are left out (they were the most expensive
+    /// part of publishing: each carries the visibility rule). Everything else is rendered as for any read.
+    /// </summary>
+    public async Task<StatusEntity> RenderNewAsync(Viewer author, Status status, CancellationToken ct = default) =>
+        (await RenderManyAsync(author, [status], isNew: true, ct))[0];
+
+    public async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, CancellationToken ct = default) =>
+        await RenderManyAsync(viewer, statuses, isNew: false, ct);
+
+    private async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, bool isNew, CancellationToken ct)
     {
         if (statuses.Count == 0) return [];
         var all = statuses.Concat(statuses.Where(s => s.ReblogOf is not null).Select(s => s.ReblogOf!)).ToList();
         var ids = all.Select(s => s.Id).Distinct().ToArray();
-        var visible = db.Statuses.Where(Visibility.StatusesVisibleTo(viewer));
-        var visibleAccounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
 
-        // Replies and boosts counted in one round trip: 0 reply, 1 boost.
-        var counted = await visible.Where(s => s.InReplyToId != null && ids.Contains(s.InReplyToId.Value))
-            .GroupBy(s => s.InReplyToId!.Value).Select(g => new { Kind = 0, g.Key, Count = g.Count() })
-            .Concat(visible.Where(s => s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value))
-                .GroupBy(s => s.ReblogOfId!.Value).Select(g => new { Kind = 1, g.Key, Count = g.Count() }))
-            .ToListAsync(ct);
-        var replies = counted.Where(c => c.Kind == 0).ToDictionary(c => c.Key, c => c.Count);
-        var reblogs = counted.Where(c => c.Kind == 1).ToDictionary(c => c.Key, c => c.Count);
-        var favourites = await db.Favourites.Where(f => ids.Contains(f.StatusId) && visibleAccounts.Any(a => a.Id == f.AccountId))
-            .GroupBy(f => f.StatusId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-
+        Dictionary<long, int> replies = [], reblogs = [], favourites = [];
         HashSet<long> favourited = [], bookmarked = [], reblogged = [];
-        if (viewer.IsSignedIn)
+        if (!isNew)
+        {
+            var visible = db.Statuses.Where(Visibility.StatusesVisibleTo(viewer));
+            var visibleAccounts = db.Users.Where(Visibility.AccountsVisibleTo(viewer));
+
+            // Replies and boosts counted in one round trip: 0 reply, 1 boost.
+            var counted = await visible.Where(s => s.InReplyToId != null && ids.Contains(s.InReplyToId.Value))
+                .GroupBy(s => s.InReplyToId!.Value).Select(g => new { Kind = 0, g.Key, Count = g.Count() })
+                .Concat(visible.Where(s => s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value))
+                    .GroupBy(s => s.ReblogOfId!.Value).Select(g => new { Kind = 1, g.Key, Count = g.Count() }))
+                .ToListAsync(ct);
+            replies = counted.Where(c => c.Kind == 0).ToDictionary(c => c.Key, c => c.Count);
+            reblogs = counted.Where(c => c.Kind == 1).ToDictionary(c => c.Key, c => c.Count);
+            favourites = await db.Favourites.Where(f => ids.Contains(f.StatusId) && visibleAccounts.Any(a => a.Id == f.AccountId))
+                .GroupBy(f => f.StatusId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        }
+
+        if (viewer.IsSignedIn && !isNew)
         {
             // The viewer's own marks on the page, in one round trip: 0 favourite, 1 bookmark, 2 boost.
             var me = viewer.AccountId;

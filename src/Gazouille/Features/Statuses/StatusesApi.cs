@@ -37,7 +37,7 @@ public static class StatusesApi
         };
         var status = await publisher.CreateAsync(viewer, input, ct);
         var loaded = await renderer.LoadAsync([status.Id], ct);
-        return TypedResults.Ok(await renderer.RenderAsync(viewer, loaded[0], ct));
+        return TypedResults.Ok(publisher.LastWasReplay ? await renderer.RenderAsync(viewer, loaded[0], ct) : await renderer.RenderNewAsync(viewer, loaded[0], ct));
     }
 
     private static async Task<Results<Ok<StatusEntity>, NotFound<ApiError>>> GetStatus(string id, HttpContext http, StatusFinder finder, StatusRenderer renderer, CancellationToken ct)
