@@ -32,6 +32,9 @@ internal static class LatencyMeasure
             }
 
             var samples = new double[50_000];
+            var gen0 = GC.CollectionCount(0);
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var cpu = ThreadCpu.Nanoseconds();
             for (var i = 0; i < samples.Length; i++)
             {
                 var post = Next();
@@ -40,9 +43,13 @@ internal static class LatencyMeasure
                 samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
             }
 
+            var cpuPerCall = (ThreadCpu.Nanoseconds() - cpu) / 1e3 / samples.Length;
+            var bytesPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocated) / samples.Length;
+            gen0 = GC.CollectionCount(0) - gen0;
             Array.Sort(samples);
             Console.WriteLine($"{name} 280-char post, 10k terms, {samples.Length} calls: "
-                + $"median {samples[samples.Length / 2]:0.0} µs, p99 {samples[(int)(samples.Length * 0.99)]:0.0} µs, max {samples[^1]:0.0} µs");
+                + $"median {samples[samples.Length / 2]:0.0} µs, p99 {samples[(int)(samples.Length * 0.99)]:0.0} µs, max {samples[^1]:0.0} µs; "
+                + $"thread CPU {cpuPerCall:0.0} µs per call, {bytesPerCall} B per call, {gen0} gen0 GCs");
         }
     }
 }

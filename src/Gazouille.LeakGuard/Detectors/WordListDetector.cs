@@ -62,12 +62,13 @@ internal static class WordListDetector
         var skeleton = ctx.Text.Skeleton;
         var hits = Hits();
         matcher.FindAll(skeleton.Text, hits);
-        var found = new List<(TermEntry Entry, int Start, int End, bool Ambiguous)>(hits.Count);
+        var found = ctx.Found;
+        found.Clear();
         foreach (var hit in hits.Count > ScanContext.MaxCandidates ? hits[..ScanContext.MaxCandidates] : hits)
         {
             var entry = matcher.Entries[hit.Entry];
             var (start, end) = skeleton.ToOriginal(hit.Start, hit.End);
-            var ambiguous = entry.Ambiguous || ctx.Policy.AmbiguousTerms.Contains(skeleton.Text.Substring(hit.Start, hit.Length));
+            var ambiguous = entry.Ambiguous || ctx.Policy.AmbiguousTermLookup.Contains(skeleton.Text.AsSpan(hit.Start, hit.Length));
             found.Add((entry, start, end, ambiguous));
         }
 
@@ -78,15 +79,28 @@ internal static class WordListDetector
             if (ambiguous)
             {
                 // Supporting evidence, as Purview and Presidio use it: a business word or another unambiguous term nearby.
-                var support = ctx.HasNearby(Lexicon.BusinessContext, start, end, ContextWindow)
-                    || found.Exists(f => !f.Ambiguous && f.Entry.Category is FindingTypes.Client or FindingTypes.Project
-                        && Math.Abs(f.Start - start) <= ContextWindow && f.Start != start);
+                var support = ctx.HasNearby(Lexicon.BusinessContext, start, end, ContextWindow) || HasNamedNeighbour(found, start);
                 confidence = support ? 0.8 : 0.3;
                 note = support ? "dictionary+context" : "common-word";
             }
 
             ctx.Add(entry.Category, start, end, confidence, note, entry);
         }
+    }
+
+    /// <summary>An unambiguous client or project within the context window of <paramref name="start"/>.</summary>
+    private static bool HasNamedNeighbour(List<(TermEntry Entry, int Start, int End, bool Ambiguous)> found, int start)
+    {
+        foreach (var f in found)
+        {
+            if (!f.Ambiguous && f.Entry.Category is FindingTypes.Client or FindingTypes.Project
+                && Math.Abs(f.Start - start) <= ContextWindow && f.Start != start)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AddNegative(ScanContext ctx, TermEntry entry, int start, int end)
