@@ -54,6 +54,23 @@ internal sealed class MappedBuffer : IDisposable
     public void AppendFrom(char c, MappedBuffer source, int index) =>
         Append(c, source._map[2 * index], source._map[(2 * index) + 1]);
 
+    /// <summary>Makes room for <paramref name="count"/> more chars, to be written through <see cref="CharArray"/> and <see cref="MapArray"/>.</summary>
+    public void Reserve(int count)
+    {
+        while (_length + count > _chars.Length || 2 * (_length + count) > _map.Length)
+        {
+            Grow();
+        }
+    }
+
+    /// <summary>The buffer's own arrays (valid until the next append or <see cref="Reserve"/>): chars, and spans at 2i and 2i + 1.</summary>
+    public char[] CharArray => _chars;
+
+    public int[] MapArray => _map;
+
+    /// <summary>Sets the length after chars were written straight into the arrays.</summary>
+    public void SetLength(int length) => _length = length;
+
     private void Grow()
     {
         var size = _chars.Length * 2;
