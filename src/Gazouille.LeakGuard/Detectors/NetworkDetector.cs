@@ -72,7 +72,13 @@ internal static partial class NetworkDetector
                     end++;
                 }
 
-                runs.Add(start, end, 0, 2);
+                // A host name or an address has a label char right after one of its dots: a run whose dots only end
+                // words or sentences ("carreau.", "etc..") holds no match.
+                if (HasLabelAfterDot(span[start..end]))
+                {
+                    runs.Add(start, end, 0, 2);
+                }
+
                 i = end;
             }
 
@@ -111,6 +117,19 @@ internal static partial class NetworkDetector
                 }
             }
         }
+    }
+
+    private static bool HasLabelAfterDot(ReadOnlySpan<char> run)
+    {
+        for (var k = run.IndexOf('.'); k >= 0 && k + 1 < run.Length; k = run[(k + 1)..].IndexOf('.') is var next and >= 0 ? k + 1 + next : -1)
+        {
+            if (run[k + 1] is not ('.' or '-' or '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsRunChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '/' || (c >= 128 && char.IsLetterOrDigit(c));
