@@ -129,11 +129,12 @@ internal static partial class NetworkDetector
         }
     }
 
+    // Plain loops: runs are short, and a run of dots ("bon......") would cost a search call per dot.
     private static bool HasDigitDot(ReadOnlySpan<char> run)
     {
-        for (var k = run.IndexOf('.'); k >= 0; k = run[(k + 1)..].IndexOf('.') is var next and >= 0 ? k + 1 + next : -1)
+        for (var k = 1; k < run.Length; k++)
         {
-            if (k > 0 && char.IsAsciiDigit(run[k - 1]))
+            if (run[k] == '.' && char.IsAsciiDigit(run[k - 1]))
             {
                 return true;
             }
@@ -144,9 +145,9 @@ internal static partial class NetworkDetector
 
     private static bool HasLabelAfterDot(ReadOnlySpan<char> run)
     {
-        for (var k = run.IndexOf('.'); k >= 0 && k + 1 < run.Length; k = run[(k + 1)..].IndexOf('.') is var next and >= 0 ? k + 1 + next : -1)
+        for (var k = 0; k + 1 < run.Length; k++)
         {
-            if (run[k + 1] is not ('.' or '-' or '/'))
+            if (run[k] == '.' && run[k + 1] is not ('.' or '-' or '/'))
             {
                 return true;
             }
