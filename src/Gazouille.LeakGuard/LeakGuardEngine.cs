@@ -157,7 +157,7 @@ public sealed class LeakGuardEngine
 
         var hits = new List<TermHit>();
         var skeleton = ctx.Text.Skeleton;
-        _exceptions.FindAll(skeleton.Text, hits);
+        _exceptions.FindAll(skeleton.Span, hits);
         if (hits.Count == 0)
         {
             return;

@@ -18,7 +18,7 @@ internal static class WordListDetector
         var skeleton = ctx.Text.Skeleton;
         var hits = Hits();
         var matcher = Lexicon.Matcher;
-        matcher.FindAll(skeleton.Text, hits);
+        matcher.FindAll(skeleton.Span, hits);
 
         // One array of the right size rather than the 4, 8, 16… of a growing list (32 bytes an item).
         ctx.Lexicon.EnsureCapacity(Math.Min(hits.Count, ScanContext.MaxLexiconHits));
@@ -61,14 +61,14 @@ internal static class WordListDetector
 
         var skeleton = ctx.Text.Skeleton;
         var hits = Hits();
-        matcher.FindAll(skeleton.Text, hits);
+        matcher.FindAll(skeleton.Span, hits);
         var found = ctx.Found;
         found.Clear();
         foreach (var hit in hits.Count > ScanContext.MaxCandidates ? hits[..ScanContext.MaxCandidates] : hits)
         {
             var entry = matcher.Entries[hit.Entry];
             var (start, end) = skeleton.ToOriginal(hit.Start, hit.End);
-            var ambiguous = entry.Ambiguous || ctx.Policy.AmbiguousTermLookup.Contains(skeleton.Text.AsSpan(hit.Start, hit.Length));
+            var ambiguous = entry.Ambiguous || ctx.Policy.AmbiguousTermLookup.Contains(skeleton.Span.Slice(hit.Start, hit.Length));
             found.Add((entry, start, end, ambiguous));
         }
 
