@@ -80,6 +80,7 @@ public sealed class LeakGuardEngine
         }
         finally
         {
+            ctx.Release();
             ctx.InUse = false;
         }
     }

@@ -79,6 +79,28 @@ public sealed class ScanContext
         _used = 0;
     }
 
+    /// <summary>
+    /// Drops every reference to the finished check (its text, its policy, the terms its candidates name), so that an
+    /// idle thread does not keep a replaced policy alive; the lists keep their arrays.
+    /// </summary>
+    internal void Release()
+    {
+        Text = null!;
+        Policy = null!;
+        Candidates.Clear();
+        Lexicon.Clear();
+        Strong.Clear();
+        Kept.Clear();
+        Judged.Clear();
+        Found.Clear();
+        for (var i = 0; i < _used; i++)
+        {
+            _recycle![i].Set(string.Empty, 0, 0, 0, null, null);
+        }
+
+        _used = 0;
+    }
+
     /// <summary>Scratch lists for the combiner and the dictionary stage (cleared by whoever uses them).</summary>
     internal List<Candidate> Strong { get; } = [];
 
