@@ -39,7 +39,7 @@ internal static class StageProfile
             var reused = Ctx();
             Stage("contacts alone", () => { reused.Candidates.Clear(); ContactDetector.Detect(reused); }, "(contacts alone)");
             Stage("quantities alone", () => { reused.Candidates.Clear(); QuantityDetector.Detect(reused); }, "(quantities alone)");
-            Stage("money alone", () => { reused.Candidates.Clear(); QuantityDetector.DetectMoney(reused, normalized.Folded, normalized.Folded.Text); }, "(money alone)");
+            Stage("money alone", () => { reused.Candidates.Clear(); QuantityDetector.DetectMoney(reused, normalized.Folded); }, "(money alone)");
             Stage("counts alone", () => { reused.Candidates.Clear(); QuantityDetector.DetectCounts(reused); }, "(counts alone)");
             Stage("teams alone", () => { reused.Candidates.Clear(); QuantityDetector.DetectTeams(reused); }, "(teams alone)");
             Stage("network", () => NetworkDetector.Detect(new ScanContext(normalized, engine.Policy)));

@@ -19,23 +19,35 @@ public sealed record LeakFinding
 {
     private readonly string? _note;
     private LocalizedText? _reason;
+    private string? _text;
+    private readonly string? _source;
 
     public LeakFinding(string type, int start, int end, string text, double confidence, LeakRule rule, LeakDecision decision,
         LocalizedText reason, LocalizedText wayOut)
-        : this(type, start, end, text, confidence, rule, decision, note: null, wayOut)
     {
         ArgumentNullException.ThrowIfNull(reason);
+        this.Type = type;
+        this.Start = start;
+        this.End = end;
+        _text = text;
+        this.Confidence = confidence;
+        this.Rule = rule;
+        this.Decision = decision;
+        this.WayOut = wayOut;
         _reason = reason;
     }
 
-    /// <summary>A finding whose reason is formatted from its type, the detector's note and its text when first read.</summary>
-    internal LeakFinding(string type, int start, int end, string text, double confidence, LeakRule rule, LeakDecision decision,
+    /// <summary>
+    /// A finding whose text is cut from <paramref name="source"/> (the checked text) and whose reason is formatted from
+    /// its type, the detector's note and its text, both when first read.
+    /// </summary>
+    internal LeakFinding(string type, int start, int end, string source, double confidence, LeakRule rule, LeakDecision decision,
         string? note, LocalizedText wayOut)
     {
         this.Type = type;
         this.Start = start;
         this.End = end;
-        this.Text = text;
+        _source = source;
         this.Confidence = confidence;
         this.Rule = rule;
         this.Decision = decision;
@@ -49,7 +61,8 @@ public sealed record LeakFinding
 
     public int End { get; }
 
-    public string Text { get; }
+    /// <summary>The finding's span of the original text (cut on first read; a race only cuts it twice).</summary>
+    public string Text => _text ??= _source!.Substring(Start, End - Start);
 
     public double Confidence { get; }
 

@@ -54,33 +54,54 @@ public sealed class LeakGuardEngine
             return LeakVerdict.Empty(audience);
         }
 
-        // The offset maps are pooled: every detector has mapped its offsets back once Scan returns.
-        var ctx = Scan(text, pooled: true);
-        ctx.Text.ReturnPooled();
-        var judged = Combiner.Combine(ctx, channelClient);
-        var findings = new List<LeakFinding>(judged.Count);
-        var decision = LeakDecision.Allow;
-        var keep = 1.0;
-        foreach (var (c, rule) in judged)
+        // The offset maps are pooled: every detector has mapped its offsets back once Scan returns. The context (its
+        // lists and candidates) is this thread's, reused by the next check: the findings below copy what they need.
+        var ctx = t_context is { InUse: false } reused ? reused : (t_context = new ScanContext());
+        ctx.InUse = true;
+        try
         {
-            var d = Policy.Decisions[rule, audience];
-            decision = d > decision ? d : decision;
-            keep *= 1 - (c.Confidence * rule.Weight());
-            var span = text[c.Start..c.End];
-            findings.Add(new LeakFinding(c.Type, c.Start, c.End, span, Math.Round(c.Confidence, 3), rule, d, c.Note,
-                WayOut(rule, d, audience)));
-        }
+            ctx.Reset(TextNormalizer.Normalize(text, pooled: true), Policy);
+            Scan(ctx);
+            ctx.Text.ReturnPooled();
+            var judged = Combiner.Combine(ctx, channelClient);
+            var findings = new List<LeakFinding>(judged.Count);
+            var decision = LeakDecision.Allow;
+            var keep = 1.0;
+            foreach (var (c, rule) in judged)
+            {
+                var d = Policy.Decisions[rule, audience];
+                decision = d > decision ? d : decision;
+                keep *= 1 - (c.Confidence * rule.Weight());
+                findings.Add(new LeakFinding(c.Type, c.Start, c.End, text, Math.Round(c.Confidence, 3), rule, d, c.Note,
+                    WayOut(rule, d, audience)));
+            }
 
-        findings.Sort((a, b) => a.Start.CompareTo(b.Start));
-        if (ctx.Incomplete)
+            return Verdict(findings, decision, keep, audience, ctx.Incomplete);
+        }
+        finally
+        {
+            ctx.Release();
+            ctx.InUse = false;
+        }
+    }
+
+    [ThreadStatic]
+    private static ScanContext? t_context;
+
+    private static LeakVerdict Verdict(List<LeakFinding> findings, LeakDecision decision, double keep, LeakAudience audience, bool incomplete)
+    {
+        findings.Sort(ByStart);
+        if (incomplete)
         {
             // Fail closed: a check that could not finish must not let the post out as if it had.
             var floor = audience >= LeakAudience.Partners ? LeakDecision.Hold : LeakDecision.Warn;
             decision = floor > decision ? floor : decision;
         }
 
-        return new LeakVerdict(decision, Math.Round(1 - keep, 3), findings, audience) { Incomplete = ctx.Incomplete };
+        return new LeakVerdict(decision, Math.Round(1 - keep, 3), findings, audience) { Incomplete = incomplete };
     }
+
+    private static readonly Comparison<LeakFinding> ByStart = (a, b) => a.Start.CompareTo(b.Start);
 
     private LocalizedText WayOut(LeakRule rule, LeakDecision decision, LeakAudience audience)
     {
@@ -97,14 +118,24 @@ public sealed class LeakGuardEngine
     internal Action<ScanContext>? ExtraDetector { get; init; }
 
     /// <summary>Every candidate the detectors produced, before thresholds and combination (for evaluation and tuning).</summary>
-    public IReadOnlyList<Candidate> Detect(string text) => text.Length == 0 ? [] : Scan(text, pooled: false).Candidates;
-
-    private ScanContext Scan(string text, bool pooled)
+    public IReadOnlyList<Candidate> Detect(string text)
     {
-        var ctx = new ScanContext(TextNormalizer.Normalize(text, pooled), Policy);
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        var ctx = new ScanContext(TextNormalizer.Normalize(text), Policy);
+        Scan(ctx);
+        return ctx.Candidates;
+    }
+
+    private void Scan(ScanContext ctx)
+    {
+        // Static lambdas and method groups: no delegate or closure is allocated per check.
         Run(ctx, WordListDetector.DetectLexicon);
-        Run(ctx, c => WordListDetector.DetectDictionaries(c, _dictionaries));
-        Run(ctx, SecretDetector.Detect);
+        Run(ctx, this, static (c, engine) => WordListDetector.DetectDictionaries(c, engine._dictionaries));
+        Run(ctx, this, static (c, engine) => SecretDetector.Detect(c, engine.Policy.UseGitleaks));
         Run(ctx, IdentifierDetector.Detect);
         Run(ctx, ContactDetector.Detect);
         Run(ctx, NetworkDetector.Detect);
@@ -115,7 +146,6 @@ public sealed class LeakGuardEngine
         }
 
         DropExceptions(ctx);
-        return ctx;
     }
 
     /// <summary>Removes every candidate that lies wholly inside a match of an exception term.</summary>
@@ -128,7 +158,7 @@ public sealed class LeakGuardEngine
 
         var hits = new List<TermHit>();
         var skeleton = ctx.Text.Skeleton;
-        _exceptions.FindAll(skeleton.Text, hits);
+        _exceptions.FindAll(skeleton.Span, hits);
         if (hits.Count == 0)
         {
             return;
@@ -138,13 +168,13 @@ public sealed class LeakGuardEngine
         ctx.Candidates.RemoveAll(c => spans.Exists(s => c.Start >= s.Start && c.End <= s.End));
     }
 
-    private void Run(ScanContext ctx, Action<ScanContext, bool> detector) => Run(ctx, c => detector(c, Policy.UseGitleaks));
+    private static void Run(ScanContext ctx, Action<ScanContext> detector) => Run(ctx, detector, static (c, d) => d(c));
 
-    private static void Run(ScanContext ctx, Action<ScanContext> detector)
+    private static void Run<TState>(ScanContext ctx, TState state, Action<ScanContext, TState> detector)
     {
         try
         {
-            detector(ctx);
+            detector(ctx, state);
         }
         catch (RegexMatchTimeoutException)
         {

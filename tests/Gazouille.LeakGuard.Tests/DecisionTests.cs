@@ -6,6 +6,30 @@ public class DecisionTests
         TestPolicies.Engine.Check(text, audience, channel).Decision;
 
     [Fact]
+    public void A_finished_check_leaves_its_policy_free_to_be_collected()
+    {
+        // Checks reuse a per-thread scan context: once a check returns, it must not keep the policy (and its
+        // dictionaries) alive, or an idle thread would hold a replaced policy for ever.
+        var policy = CheckWithAThrowawayPolicy();
+        for (var i = 0; i < 3 && policy.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(policy.IsAlive, "a finished check still holds its policy");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference CheckWithAThrowawayPolicy()
+    {
+        var policy = LeakPolicy.Parse(TestPolicies.Json);
+        var verdict = new LeakGuardEngine(policy).Check("Groupe Atlas : 20 personnes, galère, mdp : Soleil2024!", LeakAudience.Public);
+        Assert.NotEmpty(verdict.Findings);
+        return new WeakReference(policy);
+    }
+
+    [Fact]
     public void A_detector_that_runs_out_of_time_makes_the_check_fail_closed()
     {
         var engine = new LeakGuardEngine(TestPolicies.Engine.Policy)

@@ -1,3 +1,4 @@
+using CsCheck;
 using Gazouille.LeakGuard.Detectors;
 
 namespace Gazouille.LeakGuard.Tests;
@@ -126,6 +127,39 @@ public class DetectorTests
         Assert.True(rules.Rules.Count >= 200, $"only {rules.Rules.Count} rules loaded");
         var compiled = rules.Rules.Count(r => r.Regex is not null);
         Assert.True(compiled >= 200, $"only {compiled} gitleaks regexes compile in .NET");
+    }
+
+    [Fact]
+    public void Gitleaks_keyword_scan_finds_the_rules_a_case_insensitive_search_finds()
+    {
+        // Texts made of keyword pieces in any case, near misses, non-ASCII and the chars ("ſ", "ı", Kelvin sign) that a
+        // case-insensitive comparison equates with ASCII letters (where the scan must hand over to the plain search).
+        var rules = GitleaksRules.Embedded;
+        string[] pieces = ["sk", "SK", "ey", "kEy", "s.", "q~", "api", "API-", "ghp_", "xoxb", "auth", "curl", "AKIA", "hf_", "a3t",
+            "k", "e", "y", "s", "a", "p", "_", ".", "-", " ", "é", "ſ", "ı", "\u212A", "日", "mon", "tey"];
+        var piece = Gen.Int[0, pieces.Length - 1].Select(i => pieces[i]);
+        piece.Array[0, 12].Select(p => string.Concat(p)).Sample(text =>
+        {
+            Span<ulong> found = stackalloc ulong[rules.KeywordWords];
+            found.Clear();
+            if (!rules.FindKeywords(text, found, out var any))
+            {
+                Assert.True(text.AsSpan().ContainsAny("ſı\u212A\u0130\u212B"), $"the scan gave up on \"{text}\"");
+                return;
+            }
+
+            var expected = 0;
+            var actual = 0;
+            for (var r = 0; r < rules.Rules.Count; r++)
+            {
+                var contains = rules.Rules[r].Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase));
+                Assert.True(contains == rules.HasKeyword(r, found), $"rule {rules.Rules[r].Id} on \"{text}\": search {contains}");
+                expected += contains ? 1 : 0;
+                actual += rules.HasKeyword(r, found) ? 1 : 0;
+            }
+
+            Assert.Equal(expected > 0, any);
+        }, iter: 3000);
     }
 
     [Theory]

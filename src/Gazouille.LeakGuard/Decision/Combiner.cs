@@ -22,7 +22,8 @@ internal static class Combiner
     // Plain loops rather than LINQ and lambdas in this file: it runs on every post, and each capturing lambda allocates.
     public static List<(Candidate Candidate, LeakRule Rule)> Combine(ScanContext ctx, string? channelClient)
     {
-        var strong = new List<Candidate>(ctx.Candidates.Count);
+        var strong = ctx.Strong;
+        strong.Clear();
         foreach (var c in ctx.Candidates)
         {
             if (c.Confidence >= ctx.Policy.MinConfidence)
@@ -31,8 +32,9 @@ internal static class Combiner
             }
         }
 
-        var kept = Resolve(strong);
-        var result = new List<(Candidate, LeakRule)>(kept.Count);
+        var kept = Resolve(strong, ctx.Kept);
+        var result = ctx.Judged;
+        result.Clear();
         foreach (var c in kept)
         {
             var rule = c.Type switch
@@ -119,10 +121,13 @@ internal static class Combiner
             || TextNormalizer.SkeletonOf(c.Entry.Term) == channel;
     }
 
-    private static List<Candidate> Resolve(List<Candidate> candidates)
+    private static readonly Comparison<Candidate> ByStartThenLongest =
+        (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : (b.End - b.Start).CompareTo(a.End - a.Start);
+
+    private static List<Candidate> Resolve(List<Candidate> candidates, List<Candidate> kept)
     {
-        candidates.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : (b.End - b.Start).CompareTo(a.End - a.Start));
-        var kept = new List<Candidate>(candidates.Count);
+        candidates.Sort(ByStartThenLongest);
+        kept.Clear();
         foreach (var c in candidates)
         {
             var rank = Array.IndexOf(Priority, c.Type);

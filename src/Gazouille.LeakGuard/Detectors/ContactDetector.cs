@@ -67,7 +67,7 @@ internal static partial class ContactDetector
                     var (windowStart, windowEnd) = windows[w];
                     foreach (var m in Email().EnumerateMatches(span[..windowEnd], windowStart))
                     {
-                        ClassifyEmail(ctx, text.Substring(m.Index, m.Length), m.Index);
+                        ClassifyEmail(ctx, text.AsSpan(m.Index, m.Length), m.Index);
                     }
                 }
             }
@@ -84,21 +84,29 @@ internal static partial class ContactDetector
 
     private static bool IsDomainChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-';
 
-    private static void ClassifyEmail(ScanContext ctx, string address, int start)
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> WebmailLookup = Webmail.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RoleLookup = RoleLocalParts.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Spans and a stack copy rather than strings: an address is classified on every check of the post that holds it.
+    private static void ClassifyEmail(ScanContext ctx, ReadOnlySpan<char> address, int start)
     {
-        var at = address.IndexOf('@', StringComparison.Ordinal);
+        var at = address.IndexOf('@');
         var local = address[..at];
-        var domain = address[(at + 1)..].ToLowerInvariant();
+        var rawDomain = address[(at + 1)..];
+        var domain = rawDomain.Length <= 256 ? stackalloc char[rawDomain.Length] : new char[rawDomain.Length];
+        rawDomain.ToLowerInvariant(domain);
         var end = start + address.Length;
         var ownDomain = NetworkDetector.IsOwnDomain(ctx.Policy, domain);
-        if (NetworkDetector.IsInternalDomain(ctx.Policy, domain) && !ctx.Policy.InternalDomains.Contains(domain))
+        if (NetworkDetector.IsInternalDomain(ctx.Policy, domain) && !ContainsOrdinal(ctx.Policy.InternalDomains, domain))
         {
             // deploy@bastion.corp.example names an internal machine, whatever the mailbox.
             ctx.Add(FindingTypes.InternalHost, start + at + 1, end, 0.85, "internal-domain");
         }
 
-        var role = RoleLocalParts.Contains(local) || RoleLocalParts.Contains(local.Split('.', '-', '_')[0]) && !local.Contains('.', StringComparison.Ordinal);
-        if (Webmail.Contains(domain))
+        var firstPart = local.IndexOfAny('.', '-', '_') is var cut and >= 0 ? local[..cut] : local;
+        var role = RoleLookup.Contains(local) || (RoleLookup.Contains(firstPart) && !local.Contains('.'));
+        if (WebmailLookup.Contains(domain))
         {
             ctx.Add(FindingTypes.Email, start, end, 0.9, "webmail");
         }
@@ -114,6 +122,19 @@ internal static partial class ContactDetector
         {
             ctx.Add(FindingTypes.Email, start, end, role ? 0.35 : 0.75, role ? "role" : "personal");
         }
+    }
+
+    private static bool ContainsOrdinal(IReadOnlyList<string> list, ReadOnlySpan<char> value)
+    {
+        foreach (var item in list)
+        {
+            if (value.SequenceEqual(item))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // libphonenumber joins digit blocks separated by at most 4 punctuation chars; a wider gap of any kind splits them.
@@ -146,58 +167,55 @@ internal static partial class ContactDetector
         // Prefilter: only the clusters of digits that could hold a phone number (7+ digits, blocks at most 4 chars
         // apart) go to libphonenumber, each with some context around it; on a 280-char post that is one short window,
         // parsed once for France and, only when France leaves some of its digits unexplained, once for the US.
-        List<(int Start, int End)>? windows = null;
-        var i = 0;
-        while (i < limit)
+        var windows = new RegexWindows(stackalloc (int, int)[4], limit);
+        try
         {
-            var (clusterStart, clusterEnd, digits) = NextCluster(scan, i);
-            if (clusterStart < 0)
+            var i = 0;
+            while (i < limit)
             {
-                break;
+                var (clusterStart, clusterEnd, digits) = NextCluster(scan, i);
+                if (clusterStart < 0)
+                {
+                    break;
+                }
+
+                i = clusterEnd;
+                if (digits < MinPhoneDigits)
+                {
+                    continue;
+                }
+
+                // Overlapping windows merge into one.
+                windows.Add(ExtendLeft(scan, Math.Max(0, clusterStart - WindowMargin)), ExtendRight(scan, Math.Min(limit, clusterEnd + WindowMargin)), 0, 0);
             }
 
-            i = clusterEnd;
-            if (digits < MinPhoneDigits)
+            // Same order as one pass per region over the whole text: every French number first, then the US ones.
+            var firstPhone = ctx.Candidates.Count;
+            for (var w = 0; w < windows.Count; w++)
             {
-                continue;
+                var (start, end) = windows[w];
+                AddPhones(ctx, text, start, end, Region.France);
             }
 
-            var start = ExtendLeft(scan, Math.Max(0, clusterStart - WindowMargin));
-            var end = ExtendRight(scan, Math.Min(limit, clusterEnd + WindowMargin));
-            windows ??= new List<(int, int)>(2);
-            if (windows.Count > 0 && start <= windows[^1].End)
+            for (var w = 0; w < windows.Count; w++)
             {
-                windows[^1] = (windows[^1].Start, Math.Max(windows[^1].End, end));
-            }
-            else
-            {
-                windows.Add((start, end));
+                var (start, end) = windows[w];
+                if (NeedsUs(ctx, scan[..end], firstPhone, start))
+                {
+                    AddPhones(ctx, text, start, end, Region.Us);
+                }
             }
         }
-
-        if (windows is null)
+        finally
         {
-            return;
+            windows.Dispose();
         }
+    }
 
-        // Same order as one pass per region over the whole text: every French number first, then the US ones.
-        var firstPhone = ctx.Candidates.Count;
-        var texts = new string[windows.Count];
-        for (var w = 0; w < windows.Count; w++)
-        {
-            var (start, end) = windows[w];
-            texts[w] = start == 0 && end == text.Length ? text : text[start..end];
-            AddPhones(ctx, texts[w], start, "FR");
-        }
-
-        for (var w = 0; w < windows.Count; w++)
-        {
-            var (start, end) = windows[w];
-            if (NeedsUs(ctx, scan[..end], firstPhone, start))
-            {
-                AddPhones(ctx, texts[w], start, "US");
-            }
-        }
+    private enum Region
+    {
+        France,
+        Us,
     }
 
     /// <summary>
@@ -250,9 +268,9 @@ internal static partial class ContactDetector
         return true;
     }
 
-    private static void AddPhones(ScanContext ctx, string window, int offset, string region)
+    private static void AddPhones(ScanContext ctx, string text, int offset, int windowEnd, Region region)
     {
-        foreach (var (matchStart, matchLength, type) in FindNumbers(window, region))
+        foreach (var (matchStart, matchLength, type) in FindNumbers(text, offset, windowEnd, region))
         {
             var start = offset + matchStart;
             var end = offset + matchStart + matchLength;
@@ -290,17 +308,22 @@ internal static partial class ContactDetector
 
     private const int MaxCachedWindowLength = 512;
 
-    private static readonly ConcurrentDictionary<(string Region, string Window), (int Start, int Length, PhoneNumberType Type)[]> PhoneCache = new();
+    // One cache per region, looked up by the window's span: no string is cut for a window seen before.
+    private static readonly ConcurrentDictionary<string, (int Start, int Length, PhoneNumberType Type)[]>[] PhoneCaches =
+        [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
 
-    private static (int Start, int Length, PhoneNumberType Type)[] FindNumbers(string window, string region)
+    private static (int Start, int Length, PhoneNumberType Type)[] FindNumbers(string text, int start, int end, Region region)
     {
-        if (window.Length <= MaxCachedWindowLength && PhoneCache.TryGetValue((region, window), out var cached))
+        var cache = PhoneCaches[(int)region];
+        var span = text.AsSpan(start, end - start);
+        if (span.Length <= MaxCachedWindowLength && cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(span, out var cached))
         {
             return cached;
         }
 
+        var window = start == 0 && end == text.Length ? text : text[start..end];
         var found = new List<(int, int, PhoneNumberType)>(1);
-        foreach (var match in Phones.FindNumbers(window, region, PhoneNumberUtil.Leniency.VALID, 200))
+        foreach (var match in Phones.FindNumbers(window, region == Region.France ? "FR" : "US", PhoneNumberUtil.Leniency.VALID, 200))
         {
             found.Add((match.Start, match.Length, Phones.GetNumberType(match.Number)));
         }
@@ -308,12 +331,12 @@ internal static partial class ContactDetector
         var result = found.ToArray();
         if (window.Length <= MaxCachedWindowLength)
         {
-            if (PhoneCache.Count >= MaxCachedWindows)
+            if (cache.Count >= MaxCachedWindows)
             {
-                PhoneCache.Clear();
+                cache.Clear();
             }
 
-            PhoneCache[(region, window)] = result;
+            cache[window] = result;
         }
 
         return result;

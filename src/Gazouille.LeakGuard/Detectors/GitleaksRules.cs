@@ -59,6 +59,145 @@ internal sealed partial class GitleaksRules
         GlobalStopwords = globalStopwords;
         var keywords = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         Keywords = SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
+
+        // The bigram scan needs every keyword in ASCII and at least two chars long (the embedded set is).
+        if (keywords.All(k => k.Length >= 2 && System.Text.Ascii.IsValid(k)))
+        {
+            _lowerKeywords = [.. keywords.Select(k => k.ToLowerInvariant())];
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < _lowerKeywords.Length; i++)
+            {
+                var k = _lowerKeywords[i];
+                ids[k] = i;
+                var bigram = Bigram(k[0], k[1]);
+                _bigrams[bigram >> 6] |= 1UL << bigram;
+                var key = k.Length == 2 ? bigram : Trigram(bigram, k[2]);
+                if (k.Length == 2)
+                {
+                    _pairs[bigram >> 6] |= 1UL << bigram;
+                }
+                else
+                {
+                    var t = TrigramBit(key);
+                    _trigrams[t >> 6] |= 1UL << t;
+                }
+
+                _byPrefix[key] = _byPrefix.TryGetValue(key, out var list) ? [.. list, i] : [i];
+            }
+
+            _ruleKeywords = [.. rules.Select(r => r.Keywords.Select(k => ids[k.ToLowerInvariant()]).ToArray())];
+        }
+    }
+
+    // Keyword scan: a bit per pair of ASCII chars (case folded) that begins a keyword; a filter on the first three
+    // chars of the keywords of three chars or more; the keywords by their exact first two (two-char keywords) or three.
+    private readonly string[]? _lowerKeywords;
+    private readonly ulong[] _bigrams = new ulong[(128 * 128) / 64];
+    private readonly ulong[] _pairs = new ulong[(128 * 128) / 64];
+    private const int TrigramBits = 15;
+    private readonly ulong[] _trigrams = new ulong[(1 << TrigramBits) / 64];
+    private readonly Dictionary<int, int[]> _byPrefix = [];
+    private readonly int[][]? _ruleKeywords;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int Trigram(int bigram, char c) => bigram | (FoldAscii(c) << 14) | (1 << 21);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int TrigramBit(int trigram) => (int)(((uint)trigram * 0x9E3779B1u) >> (32 - TrigramBits));
+
+    /// <summary>Non-ASCII chars that a case-insensitive comparison may equate with an ASCII letter ("ſ", "ı", Kelvin sign).</summary>
+    private static readonly SearchValues<char> CaseOddities = SearchValues.Create(
+        Enumerable.Range(128, 65536 - 128).Select(c => (char)c)
+            .Where(c => !char.IsSurrogate(c) && (char.ToUpperInvariant(c) < 128 || char.ToLowerInvariant(c) < 128)).ToArray());
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int Bigram(char a, char b) => FoldAscii(a) | (FoldAscii(b) << 7);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int FoldAscii(char c) => (uint)(c - 'A') <= 'Z' - 'A' ? c | 0x20 : c;
+
+    /// <summary>Bits per keyword for <see cref="FindKeywords"/>.</summary>
+    public int KeywordWords => ((_lowerKeywords?.Length ?? 0) + 63) / 64;
+
+    /// <summary>
+    /// Sets the bit of every keyword that occurs in <paramref name="text"/> (case-insensitive), in one pass over its
+    /// pairs of chars; false when it cannot answer exactly (a keyword set with non-ASCII or one-char keywords, or a text
+    /// with a char like "ſ" that matches an ASCII letter case-insensitively): then test with <see cref="Keywords"/>.
+    /// </summary>
+    public bool FindKeywords(ReadOnlySpan<char> text, Span<ulong> found, out bool any)
+    {
+        any = false;
+        if (_lowerKeywords is null || text.ContainsAny(CaseOddities))
+        {
+            return false;
+        }
+
+        var bigrams = _bigrams;
+        var trigrams = _trigrams;
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            var a = text[i];
+            var b = text[i + 1];
+            if ((a | b) >= 128)
+            {
+                continue;
+            }
+
+            var bigram = Bigram(a, b);
+            if ((bigrams[bigram >> 6] & (1UL << bigram)) == 0)
+            {
+                continue;
+            }
+
+            // Two-char keywords ("sk", "ey") under this pair, then the longer ones if their first three chars pass.
+            if ((_pairs[bigram >> 6] & (1UL << bigram)) != 0 && _byPrefix.TryGetValue(bigram, out var pairs))
+            {
+                Mark(pairs, found, ref any);
+            }
+
+            if (i + 2 < text.Length && text[i + 2] < 128)
+            {
+                var trigram = Trigram(bigram, text[i + 2]);
+                var t = TrigramBit(trigram);
+                if ((trigrams[t >> 6] & (1UL << t)) != 0 && _byPrefix.TryGetValue(trigram, out var longer))
+                {
+                    var rest = text[i..];
+                    foreach (var k in longer)
+                    {
+                        if (rest.StartsWith(_lowerKeywords[k], StringComparison.OrdinalIgnoreCase))
+                        {
+                            found[k >> 6] |= 1UL << k;
+                            any = true;
+                        }
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static void Mark(int[] keywords, Span<ulong> found, ref bool any)
+    {
+        foreach (var k in keywords)
+        {
+            found[k >> 6] |= 1UL << k;
+            any = true;
+        }
+    }
+
+    /// <summary>True when one of rule <paramref name="index"/>'s keywords is set in <paramref name="found"/>.</summary>
+    public bool HasKeyword(int index, ReadOnlySpan<ulong> found)
+    {
+        foreach (var k in _ruleKeywords![index])
+        {
+            if ((found[k >> 6] & (1UL << k)) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static GitleaksRules Embedded => LazyEmbedded.Value;

@@ -18,11 +18,11 @@ internal static partial class NetworkDetector
     [GeneratedRegex(@"(?<![\w:.])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 250)]
     private static partial Regex Ipv6();
 
-    public static bool IsInternalDomain(LeakPolicy policy, string host) => IsUnder(policy.InternalDomains, host);
+    public static bool IsInternalDomain(LeakPolicy policy, ReadOnlySpan<char> host) => IsUnder(policy.InternalDomains, host);
 
-    public static bool IsOwnDomain(LeakPolicy policy, string host) => IsUnder(policy.InternalDomains, host) || IsUnder(policy.CompanyDomains, host);
+    public static bool IsOwnDomain(LeakPolicy policy, ReadOnlySpan<char> host) => IsUnder(policy.InternalDomains, host) || IsUnder(policy.CompanyDomains, host);
 
-    private static bool IsUnder(IReadOnlyList<string> domains, string host)
+    private static bool IsUnder(IReadOnlyList<string> domains, ReadOnlySpan<char> host)
     {
         foreach (var domain in domains)
         {
@@ -48,6 +48,7 @@ internal static partial class NetworkDetector
         // the patterns run only on those runs (non-ASCII letters count, for case-insensitive look-alikes like U+212A).
         var span = text.AsSpan();
         var runs = new RegexWindows(stackalloc (int, int)[8], text.Length);
+        var ipRuns = new RegexWindows(stackalloc (int, int)[4], text.Length);
         try
         {
             var i = 0;
@@ -72,7 +73,21 @@ internal static partial class NetworkDetector
                     end++;
                 }
 
-                runs.Add(start, end, 0, 2);
+                // A host name or an address has a label char right after one of its dots: a run whose dots only end
+                // words or sentences ("carreau.", "etc..") holds no match.
+                // A host name cannot start after "@" or a word char, nor inside a run (after a letter, digit, dot or
+                // dash) except after a slash: the domain of an e-mail address is no host match. An address can.
+                var run = span[start..end];
+                if (HasLabelAfterDot(run) && (start == 0 || span[start - 1] is not ('@' or '_') || run.Contains('/')))
+                {
+                    runs.Add(start, end, 0, 2);
+                }
+
+                if (HasDigitDot(run))
+                {
+                    ipRuns.Add(start, end, 0, 2);
+                }
+
                 i = end;
             }
 
@@ -85,9 +100,9 @@ internal static partial class NetworkDetector
                 }
             }
 
-            for (var w = 0; w < runs.Count; w++)
+            for (var w = 0; w < ipRuns.Count; w++)
             {
-                var (windowStart, windowEnd) = runs[w];
+                var (windowStart, windowEnd) = ipRuns[w];
                 foreach (var m in Ipv4().EnumerateMatches(span[..windowEnd], windowStart))
                 {
                     AddIpv4(ctx, text, m);
@@ -97,6 +112,7 @@ internal static partial class NetworkDetector
         finally
         {
             runs.Dispose();
+            ipRuns.Dispose();
         }
 
         if (text.Contains("::", StringComparison.Ordinal) || span.Count(':') >= 7)
@@ -113,15 +129,42 @@ internal static partial class NetworkDetector
         }
     }
 
+    // Plain loops: runs are short, and a run of dots ("bon......") would cost a search call per dot.
+    private static bool HasDigitDot(ReadOnlySpan<char> run)
+    {
+        for (var k = 1; k < run.Length; k++)
+        {
+            if (run[k] == '.' && char.IsAsciiDigit(run[k - 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasLabelAfterDot(ReadOnlySpan<char> run)
+    {
+        for (var k = 0; k + 1 < run.Length; k++)
+        {
+            if (run[k] == '.' && run[k + 1] is not ('.' or '-' or '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsRunChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '/' || (c >= 128 && char.IsLetterOrDigit(c));
 
     private static void AddHost(ScanContext ctx, string text, ValueMatch m)
     {
-        var host = text.Substring(m.Index, m.Length).TrimEnd('.');
+        var host = text.AsSpan(m.Index, m.Length).TrimEnd('.');
         if (IsInternalDomain(ctx.Policy, host))
         {
             // The bare company domain ("corp.example" in a link to the public site) is not an internal host.
-            var bare = ctx.Policy.InternalDomains.Any(d => d.Equals(host, StringComparison.OrdinalIgnoreCase) || ("www." + d).Equals(host, StringComparison.OrdinalIgnoreCase));
+            var bare = IsBareDomain(ctx.Policy.InternalDomains, host);
             ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, bare ? 0.3 : 0.9, "internal-domain");
         }
         else if (HasInternalSuffix(host))
@@ -130,7 +173,22 @@ internal static partial class NetworkDetector
         }
     }
 
-    private static bool HasInternalSuffix(string host)
+    /// <summary>One of <paramref name="domains"/> itself, or it after "www.".</summary>
+    private static bool IsBareDomain(IReadOnlyList<string> domains, ReadOnlySpan<char> host)
+    {
+        foreach (var d in domains)
+        {
+            if (host.Equals(d, StringComparison.OrdinalIgnoreCase)
+                || (host.Length == d.Length + 4 && host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) && host[4..].Equals(d, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasInternalSuffix(ReadOnlySpan<char> host)
     {
         foreach (var suffix in InternalSuffixes)
         {

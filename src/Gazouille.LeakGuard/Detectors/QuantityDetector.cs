@@ -79,12 +79,11 @@ internal static partial class QuantityDetector
     public static void Detect(ScanContext ctx)
     {
         var view = ctx.Text.Folded;
-        var text = view.Text;
-        var span = text.AsSpan();
+        var span = view.Span;
         var hasDigit = span.IndexOfAnyInRange('0', '9') >= 0 || HasNonAsciiDigit(span);
         if (hasDigit)
         {
-            DetectMoney(ctx, view, text);
+            DetectMoney(ctx, view);
         }
 
         DetectCounts(ctx);
@@ -96,9 +95,8 @@ internal static partial class QuantityDetector
     internal static void DetectCounts(ScanContext ctx)
     {
         var view = ctx.Text.Folded;
-        var text = view.Text;
-        var span = text.AsSpan();
-        var nouns = new RegexWindows(stackalloc (int, int)[8], text.Length);
+        var span = view.Span;
+        var nouns = new RegexWindows(stackalloc (int, int)[8], span.Length);
         try
         {
             // A count match is at most three words, each after one whitespace char ("une dizaine de devs" is
@@ -169,7 +167,7 @@ internal static partial class QuantityDetector
 
     private static void AddTeams(ScanContext ctx, Normalization.MappedText view, Regex regex, SearchValues<string> anchors, int before, int after)
     {
-        var span = view.Text.AsSpan();
+        var span = view.Span;
         var windows = new RegexWindows(stackalloc (int, int)[8], span.Length);
         try
         {
@@ -215,12 +213,12 @@ internal static partial class QuantityDetector
         return false;
     }
 
-    internal static void DetectMoney(ScanContext ctx, Normalization.MappedText view, string text)
+    internal static void DetectMoney(ScanContext ctx, Normalization.MappedText view)
     {
         // Every amount has its number inside one run of digits, spaces, dots and commas: the patterns run only there,
         // and only where the window also holds the currency (first two patterns) or the scale word (third) that every
         // one of their matches contains, so that a phone number or a date costs no regex at all.
-        var span = text.AsSpan();
+        var span = view.Span;
         var windows = new RegexWindows(stackalloc (int, int)[8], span.Length);
         var currencyFirst = new RegexWindows(stackalloc (int, int)[8], span.Length);
         var scaleWindows = new RegexWindows(stackalloc (int, int)[8], span.Length);
@@ -272,9 +270,9 @@ internal static partial class QuantityDetector
                 i = end;
             }
 
-            AddAmounts(ctx, view, text, AmountThenCurrency(), ref windows, withCurrency: true);
-            AddAmounts(ctx, view, text, CurrencyThenAmount(), ref currencyFirst, withCurrency: true);
-            AddAmounts(ctx, view, text, AmountWithScaleOnly(), ref scaleWindows, withCurrency: false);
+            AddAmounts(ctx, view, AmountThenCurrency(), ref windows, withCurrency: true);
+            AddAmounts(ctx, view, CurrencyThenAmount(), ref currencyFirst, withCurrency: true);
+            AddAmounts(ctx, view, AmountWithScaleOnly(), ref scaleWindows, withCurrency: false);
         }
         finally
         {
@@ -284,16 +282,16 @@ internal static partial class QuantityDetector
         }
     }
 
-    private static void AddAmounts(ScanContext ctx, Normalization.MappedText view, string text, Regex regex, ref RegexWindows windows, bool withCurrency)
+    private static void AddAmounts(ScanContext ctx, Normalization.MappedText view, Regex regex, ref RegexWindows windows, bool withCurrency)
     {
-        var span = text.AsSpan();
+        var span = view.Span;
         for (var w = 0; w < windows.Count; w++)
         {
             var (windowStart, windowEnd) = windows[w];
             foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
             {
                 // Groups are read only for actual amounts: the same match, found again from its own start.
-                var m = regex.Match(text, vm.Index);
+                var m = regex.Match(view.Text, vm.Index);
                 var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
                 var amount = Amount(m.Groups["num"].Value, m.Groups["scale"].Value);
                 var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);

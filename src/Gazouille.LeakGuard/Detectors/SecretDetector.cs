@@ -41,20 +41,25 @@ internal static partial class SecretDetector
         }
 
         // A long token lies inside a run of 32+ token chars: the pattern runs only on those runs.
+        // One pass with a table: a post's words are short, and a search call per word cost more than the word.
         var span = text.AsSpan();
+        var isToken = TokenCharTable;
         var i = 0;
         while (i < span.Length)
         {
-            var first = span[i..].IndexOfAny(TokenChars);
-            if (first < 0)
+            if (span[i] >= 128 || !isToken[span[i]])
             {
-                break;
+                i++;
+                continue;
             }
 
-            var start = i + first;
-            var length = span[start..].IndexOfAnyExcept(TokenChars);
-            var end = length < 0 ? span.Length : start + length;
-            i = end;
+            var start = i;
+            while (i < span.Length && span[i] < 128 && isToken[span[i]])
+            {
+                i++;
+            }
+
+            var end = i;
             if (end - start < 32)
             {
                 continue;
@@ -67,8 +72,9 @@ internal static partial class SecretDetector
         }
     }
 
-    private static readonly SearchValues<char> TokenChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=");
+    private const string TokenChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=";
+
+    private static readonly bool[] TokenCharTable = Enumerable.Range(0, 128).Select(c => TokenChars.Contains((char)c, StringComparison.Ordinal)).ToArray();
 
     // Each password keyword contains one of these; a match starts at its keyword.
     private static readonly SearchValues<string> PasswordAnchors =
@@ -172,14 +178,18 @@ internal static partial class SecretDetector
     {
         var text = ctx.Original;
         var rules = GitleaksRules.Embedded;
-        if (text.AsSpan().IndexOfAny(rules.Keywords) < 0)
+        Span<ulong> found = stackalloc ulong[rules.KeywordWords];
+        found.Clear();
+        var exact = rules.FindKeywords(text, found, out var any);
+        if (exact ? !any : text.AsSpan().IndexOfAny(rules.Keywords) < 0)
         {
             return;
         }
 
-        foreach (var rule in rules.Rules)
+        for (var r = 0; r < rules.Rules.Count; r++)
         {
-            if (!Array.Exists(rule.Keywords, k => text.Contains(k, StringComparison.OrdinalIgnoreCase)) || rule.Regex is not { } regex)
+            var rule = rules.Rules[r];
+            if (!(exact ? rules.HasKeyword(r, found) : HasKeyword(rule, text)) || rule.Regex is not { } regex)
             {
                 continue;
             }
@@ -197,6 +207,19 @@ internal static partial class SecretDetector
                 ctx.Add(FindingTypes.Secret, group.Index, group.Index + group.Length, 0.9, "gitleaks:" + rule.Id);
             }
         }
+    }
+
+    private static bool HasKeyword(GitleaksRule rule, string text)
+    {
+        foreach (var k in rule.Keywords)
+        {
+            if (text.Contains(k, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsAllowed(GitleaksRules rules, GitleaksRule rule, string secret, string match)

@@ -18,7 +18,7 @@ internal static class WordListDetector
         var skeleton = ctx.Text.Skeleton;
         var hits = Hits();
         var matcher = Lexicon.Matcher;
-        matcher.FindAll(skeleton.Text, hits);
+        matcher.FindAll(skeleton.Span, hits);
 
         // One array of the right size rather than the 4, 8, 16… of a growing list (32 bytes an item).
         ctx.Lexicon.EnsureCapacity(Math.Min(hits.Count, ScanContext.MaxLexiconHits));
@@ -61,13 +61,14 @@ internal static class WordListDetector
 
         var skeleton = ctx.Text.Skeleton;
         var hits = Hits();
-        matcher.FindAll(skeleton.Text, hits);
-        var found = new List<(TermEntry Entry, int Start, int End, bool Ambiguous)>(hits.Count);
+        matcher.FindAll(skeleton.Span, hits);
+        var found = ctx.Found;
+        found.Clear();
         foreach (var hit in hits.Count > ScanContext.MaxCandidates ? hits[..ScanContext.MaxCandidates] : hits)
         {
             var entry = matcher.Entries[hit.Entry];
             var (start, end) = skeleton.ToOriginal(hit.Start, hit.End);
-            var ambiguous = entry.Ambiguous || ctx.Policy.AmbiguousTerms.Contains(skeleton.Text.Substring(hit.Start, hit.Length));
+            var ambiguous = entry.Ambiguous || ctx.Policy.AmbiguousTermLookup.Contains(skeleton.Span.Slice(hit.Start, hit.Length));
             found.Add((entry, start, end, ambiguous));
         }
 
@@ -78,15 +79,28 @@ internal static class WordListDetector
             if (ambiguous)
             {
                 // Supporting evidence, as Purview and Presidio use it: a business word or another unambiguous term nearby.
-                var support = ctx.HasNearby(Lexicon.BusinessContext, start, end, ContextWindow)
-                    || found.Exists(f => !f.Ambiguous && f.Entry.Category is FindingTypes.Client or FindingTypes.Project
-                        && Math.Abs(f.Start - start) <= ContextWindow && f.Start != start);
+                var support = ctx.HasNearby(Lexicon.BusinessContext, start, end, ContextWindow) || HasNamedNeighbour(found, start);
                 confidence = support ? 0.8 : 0.3;
                 note = support ? "dictionary+context" : "common-word";
             }
 
             ctx.Add(entry.Category, start, end, confidence, note, entry);
         }
+    }
+
+    /// <summary>An unambiguous client or project within the context window of <paramref name="start"/>.</summary>
+    private static bool HasNamedNeighbour(List<(TermEntry Entry, int Start, int End, bool Ambiguous)> found, int start)
+    {
+        foreach (var f in found)
+        {
+            if (!f.Ambiguous && f.Entry.Category is FindingTypes.Client or FindingTypes.Project
+                && Math.Abs(f.Start - start) <= ContextWindow && f.Start != start)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AddNegative(ScanContext ctx, TermEntry entry, int start, int end)

@@ -54,6 +54,23 @@ internal sealed class MappedBuffer : IDisposable
     public void AppendFrom(char c, MappedBuffer source, int index) =>
         Append(c, source._map[2 * index], source._map[(2 * index) + 1]);
 
+    /// <summary>Makes room for <paramref name="count"/> more chars, to be written through <see cref="CharArray"/> and <see cref="MapArray"/>.</summary>
+    public void Reserve(int count)
+    {
+        while (_length + count > _chars.Length || 2 * (_length + count) > _map.Length)
+        {
+            Grow();
+        }
+    }
+
+    /// <summary>The buffer's own arrays (valid until the next append or <see cref="Reserve"/>): chars, and spans at 2i and 2i + 1.</summary>
+    public char[] CharArray => _chars;
+
+    public int[] MapArray => _map;
+
+    /// <summary>Sets the length after chars were written straight into the arrays.</summary>
+    public void SetLength(int length) => _length = length;
+
     private void Grow()
     {
         var size = _chars.Length * 2;
@@ -94,8 +111,10 @@ internal sealed class MappedBuffer : IDisposable
     public MappedText DetachMappedText()
     {
         var map = _map;
+        var chars = _chars;
         _map = [];
-        return new MappedText(new string(_chars, 0, _length), map, 0, pooled: true);
+        _chars = [];
+        return new MappedText(chars, _length, map);
     }
 
     /// <summary>Copies the spans into <paramref name="map"/> at <paramref name="offset"/> and returns the view over them.</summary>
@@ -114,37 +133,70 @@ public sealed class MappedText
     private readonly int _offset;
     private readonly bool _pooled;
 
-    internal MappedText(string text, int[] map, int offset, bool pooled = false)
+    internal MappedText(string text, int[] map, int offset)
     {
-        Text = text;
+        _text = text;
+        Length = text.Length;
         _map = map;
         _offset = offset;
-        _pooled = pooled;
     }
 
-    /// <summary>Returns a pooled map to the pool; mapping an offset afterwards throws rather than read a reused array.</summary>
+    /// <summary>A view over pooled chars and a pooled map, which it owns until <see cref="ReturnPooled"/>.</summary>
+    internal MappedText(char[] chars, int length, int[] map)
+    {
+        _chars = chars;
+        Length = length;
+        _map = map;
+        _pooled = true;
+    }
+
+    // A pooled view keeps its chars in _chars and makes the string only if someone asks for it (most checks never do).
+    private char[]? _chars;
+    private string? _text;
+
+    /// <summary>
+    /// Returns a pooled view's chars and map to the pool; reading its chars or mapping an offset afterwards throws
+    /// rather than read reused arrays.
+    /// </summary>
     internal void ReturnPooled()
     {
+        if (!_pooled)
+        {
+            return;
+        }
+
         var map = _map;
-        if (_pooled && map.Length != 0)
+        if (map.Length != 0)
         {
             _map = [];
             ArrayPool<int>.Shared.Return(map);
         }
+
+        if (_chars is { Length: > 0 } chars)
+        {
+            _chars = [];
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
-    public string Text { get; }
+    /// <summary>The view's chars as a string (made on first read for a pooled view).</summary>
+    public string Text => _text ??= new string(Span);
+
+    /// <summary>The view's chars, without making a string.</summary>
+    internal ReadOnlySpan<char> Span => _text is not null ? _text.AsSpan() : _chars.AsSpan(0, Length);
+
+    public int Length { get; }
 
     /// <summary>Maps a span of this view back to the original text; the result is always a valid, non-empty-or-empty range.</summary>
     public (int Start, int End) ToOriginal(int start, int end)
     {
-        if (Text.Length == 0)
+        if (Length == 0)
         {
             return (0, 0);
         }
 
-        start = Math.Clamp(start, 0, Text.Length - 1);
-        end = Math.Clamp(end, start + 1, Text.Length);
+        start = Math.Clamp(start, 0, Length - 1);
+        end = Math.Clamp(end, start + 1, Length);
         var s = _map[_offset + (2 * start)];
         var e = _map[_offset + (2 * (end - 1)) + 1];
         return e < s ? (s, s) : (s, e);

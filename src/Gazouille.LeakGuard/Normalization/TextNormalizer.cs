@@ -41,13 +41,53 @@ public static class TextNormalizer
         return skeleton.ToTrimmedString();
     }
 
+    // ASCII chars that fold to themselves and need none of the steps below (no case, no '#', no space to collapse):
+    // most of a post, copied in a tight loop.
+    private static readonly bool[] PlainAscii = BuildPlainAscii();
+
+    private static bool[] BuildPlainAscii()
+    {
+        var plain = new bool[128];
+        for (var c = (char)0; c < 128; c++)
+        {
+            plain[c] = CharFolding.Ascii(c) == c && !char.IsAsciiLetterUpper(c) && c is not ('#' or ' ' or CharFolding.Removed);
+        }
+
+        return plain;
+    }
+
     private static MappedBuffer Fold(string s)
     {
         var buffer = new MappedBuffer(s.Length + 8);
         var prevWasLower = false;
+        var plainAscii = PlainAscii;
         for (var i = 0; i < s.Length; i++)
         {
             var c = s[i];
+            if (c < 128 && plainAscii[c])
+            {
+                // A run of plain chars: each stands for itself, one char of the original.
+                buffer.Reserve(s.Length - i);
+                var chars = buffer.CharArray;
+                var map = buffer.MapArray;
+                var n = buffer.Length;
+                var j = i;
+                do
+                {
+                    chars[n] = s[j];
+                    map[2 * n] = j;
+                    map[(2 * n) + 1] = j + 1;
+                    n++;
+                    j++;
+                }
+                while (j < s.Length && s[j] < 128 && plainAscii[s[j]]);
+
+                buffer.SetLength(n);
+                prevWasLower = char.IsAsciiLetterLower(s[j - 1]);
+                i = j - 1;
+                continue;
+            }
+
             if (c < 128)
             {
                 // ASCII, most of a post: the same steps as below without the Unicode lookups (no ASCII char expands).
@@ -143,6 +183,83 @@ public static class TextNormalizer
         Classify(chars, classes);
         MarkSplitLetters(classes, chars, drop, joined);
         var output = new MappedBuffer(n + 8);
+        if (!drop.ContainsAnyExcept((byte)0))
+        {
+            // Nothing dropped (no "a.t.l.a.s"), the usual case: every char stays where it is and stands for the same
+            // original span, so the chars and spans are copied whole and only the chars that change are rewritten.
+            SkeletonizeInPlace(folded, output, classes, joined);
+        }
+        else
+        {
+            SkeletonizeDropping(folded, output, classes, drop, joined);
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return output;
+    }
+
+    private static void SkeletonizeInPlace(MappedBuffer folded, MappedBuffer output, ReadOnlySpan<byte> classes, ReadOnlySpan<byte> joined)
+    {
+        var n = folded.Length;
+        var chars = folded.Chars;
+        output.Reserve(n);
+        chars.CopyTo(output.CharArray);
+        folded.MapArray.AsSpan(0, 2 * n).CopyTo(output.MapArray);
+        var o = output.CharArray.AsSpan(0, n);
+        var i = 0;
+        while (i < n)
+        {
+            if (!IsTokenChar(chars, classes, i))
+            {
+                if (chars[i] is '-' or '_')
+                {
+                    o[i] = ' ';
+                }
+
+                i++;
+                continue;
+            }
+
+            var j = i;
+            var letters = 0;
+            while (j < n && IsTokenChar(chars, classes, j))
+            {
+                letters += classes[j] >> 1;
+                j++;
+            }
+
+            if (letters >= 2 || joined[i] != 0)
+            {
+                for (var k = i; k < j; k++)
+                {
+                    o[k] = Leet(chars[k]);
+                }
+            }
+            else
+            {
+                for (var k = i; k < j; k++)
+                {
+                    if (chars[k] == 'l')
+                    {
+                        o[k] = 'i';
+                    }
+                }
+            }
+
+            i = j;
+        }
+
+        output.SetLength(n);
+    }
+
+    private static void SkeletonizeDropping(MappedBuffer folded, MappedBuffer output, ReadOnlySpan<byte> classes, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> joined)
+    {
+        var n = folded.Length;
+        var chars = folded.Chars;
         var i = 0;
         while (i < n)
         {
@@ -185,13 +302,6 @@ public static class TextNormalizer
 
             i = j;
         }
-
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return output;
     }
 
     private static void Classify(ReadOnlySpan<char> chars, Span<byte> classes)

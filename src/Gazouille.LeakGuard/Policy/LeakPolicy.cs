@@ -28,6 +28,7 @@ public sealed class LeakPolicy
         CompanyDomains = companyDomains;
         InternalNetworks = internalNetworks;
         AmbiguousTerms = ambiguousTerms;
+        AmbiguousTermLookup = new HashSet<string>(ambiguousTerms, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         Decisions = decisions;
         CustomRules = customRules;
         MinConfidence = minConfidence;
@@ -53,6 +54,9 @@ public sealed class LeakPolicy
 
     /// <summary>Skeletons of terms that are also everyday words and count only with supporting context.</summary>
     public IReadOnlySet<string> AmbiguousTerms { get; }
+
+    /// <summary><see cref="AmbiguousTerms"/> (skeletons, compared ordinally) looked up by span, without a substring per hit.</summary>
+    internal HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AmbiguousTermLookup { get; }
 
     public DecisionTable Decisions { get; }
 
