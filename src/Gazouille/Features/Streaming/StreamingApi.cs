@@ -85,9 +85,13 @@ public static class StreamingApi
         // is not needed any more; the request's services are released as well.
         http.Features.Set<OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreFeature>(null);
         http.Features.Set<OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreFeature>(null);
+        http.User = Nobody;
         await ReleaseRequestServicesAsync(http);
         await pending.Run(http);
     }
+
+    /// <summary>Who the request is, once the stream knows its viewer and credential: the claims are not kept (~1 KB).</summary>
+    private static readonly System.Security.Claims.ClaimsPrincipal Nobody = new(new System.Security.Claims.ClaimsIdentity());
 
     /// <summary>A stream request the endpoint accepted, served once the pipeline has returned (<see cref="UseStreamingHandoff"/>).</summary>
     private sealed record PendingStream(Func<HttpContext, Task> Run);
