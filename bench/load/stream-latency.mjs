@@ -63,6 +63,9 @@ if (worker) {
 } else {
   if (!token) { console.error("--token is required (gazouille admin create-token --username U)"); process.exit(2); }
   const rss = () => pid ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) : NaN; // KiB
+  // The server's CPU time (user + system, clock ticks of 10 ms): what the publishing and fan-out cost it, which a busy
+  // machine changes far less than the latencies.
+  const serverCpu = () => { if (!pid) return NaN; const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) * 10; }; // ms
   const sentAt = new Map();
   const roundTrips = [];
   const before = rss();
@@ -82,10 +85,14 @@ if (worker) {
   const after = rss();
   if (pid) console.log(`server RSS ${before} KiB -> ${after} KiB: ${((after - before) / clients).toFixed(1)} KiB per stream`);
 
-  // Warm-up posts (JIT, first rendering) are published and delivered but not counted.
+  // Warm-up posts (JIT, first rendering) are published and delivered but not counted. A fresh server compiles and
+  // re-compiles (tiered JIT) for its first few dozen posts: with 3 warm-up posts a post's round trip was ~70 ms on a
+  // busy machine, with 60 ~19 ms. Use --warmup 60 for steady-state numbers.
   const warmup = Number(arg("warmup", "3"));
   const cpuBefore = cpu();
+  let serverCpuBefore = serverCpu();
   for (let i = -warmup; i < posts; i++) {
+    if (i === 0) serverCpuBefore = serverCpu(); // the warm-up's JIT work is not counted
     const started = now();
     const res = await fetch(`${base}/api/v1/statuses`, {
       method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
@@ -96,10 +103,11 @@ if (worker) {
     await new Promise((r) => setTimeout(r, 500));
   }
   await new Promise((r) => setTimeout(r, 3000));
+  const serverCpuUsed = serverCpu() - serverCpuBefore;
   let readerCpu = cpu() - cpuBefore;
   for (const w of workers) {
     const report = await new Promise((r) => { w.once("message", r); w.send("report"); });
-    arrivals.push(...report.arrivals);
+    for (const a of report.arrivals) arrivals.push(a); // spreading 100,000s of arrivals overflows the stack
     readerCpu += report.cpu;
   }
   const quantiles = (xs) => {
@@ -110,5 +118,6 @@ if (worker) {
   const latencies = arrivals.filter(([id]) => sentAt.has(id)).map(([id, t]) => t - sentAt.get(id));
   console.log(`deliveries ${latencies.length}/${clients * posts}; latency ${quantiles(latencies)}`);
   console.log(`POST round trip ${quantiles(roundTrips)}; client CPU while publishing ${(readerCpu / 1000).toFixed(1)} s (all processes; the ${posts + warmup} posts took ${((posts + warmup) * 0.5 + 3).toFixed(1)} s of wall clock)`);
+  if (pid) console.log(`server CPU while publishing ${(serverCpuUsed / 1000).toFixed(2)} s: ${(serverCpuUsed / posts).toFixed(1)} ms per counted post (publishing it and writing it to ${clients} streams, heartbeats included)`);
   process.exit(0);
 }

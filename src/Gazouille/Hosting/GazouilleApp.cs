@@ -153,6 +153,7 @@ public static class GazouilleApp
         app.UseMiddleware<SecurityHeaders>();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseStreamingHandoff();
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;

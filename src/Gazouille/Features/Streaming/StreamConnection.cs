@@ -17,9 +17,13 @@ public sealed class StreamConnection
 {
     public const int QueueCapacity = 32;
 
+    // Synchronous continuations: the stream's writer (waiting for its next frame) runs on the thread that queues the
+    // frame, up to its first write that cannot complete at once. The hub then writes an event to its streams in one
+    // sweep instead of handing each stream to the thread pool (a thousand work items per post on two cores); a write
+    // into Kestrel's output pipe does not wait for the socket, so a slow reader does not hold the sweep.
     private readonly Channel<ReadOnlyMemory<byte>> _frames = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(QueueCapacity)
     {
-        SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
     });
     private volatile StreamSubscription[] _subscriptions;
     private volatile ViewerRule _viewer;

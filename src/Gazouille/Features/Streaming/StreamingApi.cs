@@ -40,7 +40,7 @@ public static class StreamingApi
             group.MapGet(path, (HttpContext http, StreamHub hub) => ServerSentEventsAsync(http, hub, stream)).RequireScope(scope);
         // The WebSocket, or (Mastodon accepts it too) an event stream chosen with ?stream=.
         group.MapGet("/", (HttpContext http, StreamHub hub, IOptions<GazouilleSettings> settings) => http.WebSockets.IsWebSocketRequest
-            ? WebSocketAsync(http, hub, http.RequestServices.GetRequiredService<GazouilleDb>(), settings.Value.Streaming)
+            ? WebSocketAsync(http, hub, settings.Value.Streaming)
             : ServerSentEventsAsync(http, hub, http.Request.Query["stream"].ToString())).RequireScope("read:statuses");
         return app;
     }
@@ -66,11 +66,41 @@ public static class StreamingApi
 
     private const string AuthenticatedAtKey = "gazouille.stream.authenticated_at";
 
-    /// <summary>When the streaming request arrived (before authentication), or long ago if it was not stamped.</summary>
+    /// <summary>
+    /// Streaming requests go through the whole pipeline (authentication, viewer, rate limits, authorization, the
+    /// endpoint's checks) and come back out of it; the stream is then served from here. Served from the endpoint, an
+    /// open stream kept every middleware's pending state for hours, and with it what they held: the request's database
+    /// context and authentication handlers, the disposed scope's services table, OpenIddict's transactions (~10 KB a
+    /// stream). Goes before everything but the security headers and the error handler.
+    /// </summary>
+    public static IApplicationBuilder UseStreamingHandoff(this IApplicationBuilder app) => app.Use((http, next) =>
+        http.Request.Path.StartsWithSegments(Prefix) ? HandOffAsync(http, next) : next(http));
+
+    private static async Task HandOffAsync(HttpContext http, RequestDelegate next)
+    {
+        await next(http);
+        if (http.Features.Get<PendingStream>() is not { } pending) return;
+        http.Features.Set<PendingStream>(null);
+        // What authentication left in the request's features (OpenIddict's transactions, with their options and URIs)
+        // is not needed any more; the request's services are released as well.
+        http.Features.Set<OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreFeature>(null);
+        http.Features.Set<OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreFeature>(null);
+        http.User = Nobody;
+        await ReleaseRequestServicesAsync(http);
+        await pending.Run(http);
+    }
+
+    /// <summary>Who the request is, once the stream knows its viewer and credential: the claims are not kept (~1 KB).</summary>
+    private static readonly System.Security.Claims.ClaimsPrincipal Nobody = new(new System.Security.Claims.ClaimsIdentity());
+
+    /// <summary>A stream request the endpoint accepted, served once the pipeline has returned (<see cref="UseStreamingHandoff"/>).</summary>
+    private sealed record PendingStream(Func<HttpContext, Task> Run);
+
     /// <summary>What ends the stream when revoked: its OAuth token, or the browser session it came with.</summary>
     private static string? Credential(HttpContext http) =>
         http.User.GetTokenId() ?? (Accounts.BrowserSessionStore.CurrentId(http) is { } session ? Accounts.BrowserSessionStore.EventId(session) : null);
 
+    /// <summary>When the streaming request arrived (before authentication), or long ago if it was not stamped.</summary>
     private static long AuthenticatedAt(HttpContext http) => http.Items[AuthenticatedAtKey] is long at ? at : 0;
 
     private static readonly ReadOnlyMemory<byte> Hello = ":)\n\n"u8.ToArray();
@@ -79,20 +109,28 @@ public static class StreamingApi
     {
         var ct = http.RequestAborted;
         var q = http.Request.Query;
+        var viewer = http.Viewer();
         var (subscription, status, error) = await StreamSubscription.ResolveAsync(
-            http.RequestServices.GetRequiredService<GazouilleDb>(), http.Viewer(), stream, q["tag"], q["list"], q["team"], ct);
+            http.RequestServices.GetRequiredService<GazouilleDb>(), viewer, stream, q["tag"], q["list"], q["team"], ct);
         if (subscription is null)
         {
             http.Response.StatusCode = status;
             await http.Response.WriteAsJsonAsync(new ApiError(error!), ct);
             return;
         }
+        var credential = Credential(http);
+        var authenticatedAt = AuthenticatedAt(http);
+        http.Features.Set(new PendingStream(h => StreamEventsAsync(h, hub, viewer, credential, authenticatedAt, subscription)));
+    }
+
+    private static async Task StreamEventsAsync(HttpContext http, StreamHub hub, Viewer viewer, string? credential, long authenticatedAt, StreamSubscription subscription)
+    {
+        var ct = http.RequestAborted;
         // Registered before the client hears anything: whatever happens once it has the headers (a post, a revocation)
-        // reaches this stream.
-        var connection = hub.Open(http.Viewer(), StreamTransport.ServerSentEvents, Credential(http), AuthenticatedAt(http), subscription);
+        // reaches this stream; a revocation handled since the request was authenticated closes it at once.
+        var connection = hub.Open(viewer, StreamTransport.ServerSentEvents, credential, authenticatedAt, subscription);
         try
         {
-            await ReleaseRequestServicesAsync(http);
             http.Response.ContentType = "text/event-stream; charset=utf-8";
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -112,10 +150,9 @@ public static class StreamingApi
     }
 
     /// <summary>
-    /// An event stream needs nothing from its request's services once it is registered, but the request's scope would
-    /// keep them for hours: the database context and its connection, the authentication handlers and everything else
-    /// the pipeline resolved (about 20 KB per stream). They are disposed now; an empty scope stands in for whatever
-    /// runs after the endpoint (error handling, logging), disposed with the response.
+    /// A stream needs nothing from its request's services once it is accepted, but the request's scope would keep them
+    /// for hours: the database context and its connection, the authentication handlers and everything else the pipeline
+    /// resolved. They are disposed now; an empty scope stands in for whatever runs at the end of the response.
     /// </summary>
     private static async ValueTask ReleaseRequestServicesAsync(HttpContext http)
     {
@@ -126,28 +163,38 @@ public static class StreamingApi
         http.Response.RegisterForDisposeAsync(replacement);
     }
 
-    private static async Task WebSocketAsync(HttpContext http, StreamHub hub, GazouilleDb db, StreamingSettings settings)
+    private static async Task WebSocketAsync(HttpContext http, StreamHub hub, StreamingSettings settings)
     {
         var viewer = http.Viewer();
-        var ct = http.RequestAborted;
         var q = http.Request.Query;
         StreamSubscription? initial = null;
         string? initialError = null;
         if (q.ContainsKey("stream"))
         {
-            var (s, _, e) = await StreamSubscription.ResolveAsync(db, viewer, q["stream"], q["tag"], q["list"], q["team"], ct);
+            var (s, _, e) = await StreamSubscription.ResolveAsync(
+                http.RequestServices.GetRequiredService<GazouilleDb>(), viewer, q["stream"], q["tag"], q["list"], q["team"], http.RequestAborted);
             (initial, initialError) = (s, e);
         }
+        var credential = Credential(http);
+        var authenticatedAt = AuthenticatedAt(http);
+        var scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
+        http.Features.Set(new PendingStream(h => WebSocketStreamAsync(h, hub, scopes, viewer, credential, authenticatedAt, initial, initialError, settings)));
+    }
+
+    private static async Task WebSocketStreamAsync(HttpContext http, StreamHub hub, IServiceScopeFactory scopes, Viewer viewer, string? credential,
+        long authenticatedAt, StreamSubscription? initial, string? initialError, StreamingSettings settings)
+    {
+        var ct = http.RequestAborted;
         // Mastodon echoes the protocol the client offered (its token); browsers refuse a handshake that drops it.
         var offered = http.Request.Headers.SecWebSocketProtocol.ToString();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(string.IsNullOrWhiteSpace(offered) ? null : offered.Trim());
-        var connection = hub.Open(viewer, StreamTransport.WebSocket, Credential(http), AuthenticatedAt(http), initial is null ? [] : [initial]);
+        var connection = hub.Open(viewer, StreamTransport.WebSocket, credential, authenticatedAt, initial is null ? [] : [initial]);
         if (initialError is not null) connection.Enqueue(ErrorMessage(initialError, 400));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sending = SendAsync(socket, connection, stop.Token);
         try
         {
-            await ReceiveAsync(socket, connection, db, settings.MaxMessageBytes, stop.Token);
+            await ReceiveAsync(socket, connection, scopes, settings.MaxMessageBytes, stop.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException) { }
         finally
@@ -170,7 +217,7 @@ public static class StreamingApi
     }
 
     /// <summary>Reads client messages; anything malformed gets an error message and the connection stays open.</summary>
-    private static async Task ReceiveAsync(WebSocket socket, StreamConnection connection, GazouilleDb db, int maxBytes, CancellationToken ct)
+    private static async Task ReceiveAsync(WebSocket socket, StreamConnection connection, IServiceScopeFactory scopes, int maxBytes, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try
@@ -197,7 +244,7 @@ public static class StreamingApi
                     return;
                 }
                 if (result.MessageType != WebSocketMessageType.Text) { connection.Enqueue(ErrorMessage("Send JSON text messages", 400)); continue; }
-                await HandleAsync(connection, db, buffer.AsMemory(0, length), ct);
+                await HandleAsync(connection, scopes, buffer.AsMemory(0, length), ct);
             }
         }
         finally
@@ -206,7 +253,7 @@ public static class StreamingApi
         }
     }
 
-    private static async Task HandleAsync(StreamConnection connection, GazouilleDb db, ReadOnlyMemory<byte> message, CancellationToken ct)
+    private static async Task HandleAsync(StreamConnection connection, IServiceScopeFactory scopes, ReadOnlyMemory<byte> message, CancellationToken ct)
     {
         string? type, stream, tag, list, team;
         try
@@ -235,7 +282,10 @@ public static class StreamingApi
             connection.Enqueue(ErrorMessage("Unknown message type: use subscribe or unsubscribe", 400));
             return;
         }
-        var (subscription, status, error) = await StreamSubscription.ResolveAsync(db, connection.Viewer, stream, tag, list, team, ct);
+        // The request's services are gone by now (see UseStreamingHandoff): a subscription gets its own.
+        await using var scope = scopes.CreateAsyncScope();
+        var (subscription, status, error) = await StreamSubscription.ResolveAsync(
+            scope.ServiceProvider.GetRequiredService<GazouilleDb>(), connection.Viewer, stream, tag, list, team, ct);
         if (subscription is null) { connection.Enqueue(ErrorMessage(error!, status)); return; }
         if (type == "subscribe") connection.Subscribe(subscription);
         else connection.Unsubscribe(subscription);
