@@ -110,8 +110,13 @@ public sealed class WebPageCacheTests : IAsyncLifetime
     {
         await _alice.PostStatusAsync("bonjour", "company");
         var web = await WebBrowser.SignInAsync(_f, "bob");
+        var phone = await WebBrowser.SignInAsync(_f, "bob", language: "fr");
         var english = await CachedHomeAsync(web);
         Assert.Contains("<h1>Home</h1>", english, StringComparison.Ordinal);
+
+        // The same reader on a device that asks for French: nothing changed in the data, the page is still French.
+        Assert.Contains("<h1>Accueil</h1>", await phone.PageAsync("/"), StringComparison.Ordinal);
+        Assert.Contains("<h1>Home</h1>", await CachedHomeAsync(web), StringComparison.Ordinal);
 
         var switched = await web.SubmitAsync("/", "/web/language", ("culture", "fr"), ("returnUrl", "/"));
         Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
