@@ -99,8 +99,15 @@ public sealed class WebPageCacheTests : IAsyncLifetime
         var badge = HtmlForms.Parse(await web.PageAsync("/")).QuerySelector("#notification-badge .count");
         Assert.Equal("1", badge?.TextContent);
 
+        // Opening the notifications page marks them seen (a cookie): the badge leaves on the next view of home.
         await CachedHomeAsync(web);
-        var notification = (await _bob.GetOkAsync("/api/v1/notifications")).EnumerateArray().Single().Id();
+        await web.PageAsync("/notifications");
+        Assert.Null(HtmlForms.Parse(await web.PageAsync("/")).QuerySelector("#notification-badge .count"));
+
+        await _carol.PostStatusAsync("@bob une autre question", "company");
+        Assert.Equal("1", HtmlForms.Parse(await web.PageAsync("/")).QuerySelector("#notification-badge .count")?.TextContent);
+        await CachedHomeAsync(web);
+        var notification = (await _bob.GetOkAsync("/api/v1/notifications")).EnumerateArray().First().Id();
         await _bob.PostOkAsync($"/api/v1/notifications/{notification}/dismiss");
         Assert.Null(HtmlForms.Parse(await web.PageAsync("/")).QuerySelector("#notification-badge .count"));
     }

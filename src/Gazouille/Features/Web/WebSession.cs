@@ -46,7 +46,7 @@ public sealed class WebSession(IHttpContextAccessor accessor, GazouilleDb db, In
         return _me;
     }
 
-    private sealed record Unread(int Count);
+    private sealed record Unread(long Seen, int Count);
 
     /// <summary>Notifications newer than the last the reader opened (the badge), capped at 99.</summary>
     public async Task<int> UnreadNotificationsAsync()
@@ -54,8 +54,9 @@ public sealed class WebSession(IHttpContextAccessor accessor, GazouilleDb db, In
         if (!Viewer.IsSignedIn) return 0;
         var seen = long.TryParse(Http.Request.Cookies[NotificationsSeenCookie], out var id) ? id : 0;
         var v = Viewer;
-        var key = $"web:unread:{seen}";
-        if (cache.TryGet(v, "", key, out Unread cached)) return cached.Count;
+        // One entry per reader whatever its cookie says: a cookie made up anew on every request cannot fill the cache.
+        const string key = "web:unread";
+        if (cache.TryGet(v, "", key, out Unread cached) && cached.Seen == seen) return cached.Count;
         var since = cache.Start();
         var ct = Http.RequestAborted;
         // Whatever can change the count: the reader's notifications, and the post and the author of each one not yet seen.
@@ -70,7 +71,7 @@ public sealed class WebSession(IHttpContextAccessor accessor, GazouilleDb db, In
                 if (c.StatusId is { } status) deps.Add(new(ChangeKind.Status, status));
                 deps.Add(new(ChangeKind.Account, c.FromAccountId));
             }
-            cache.Store(v, "", key, since, [.. deps], new Unread(count));
+            cache.Store(v, "", key, since, [.. deps], new Unread(seen, count));
         }
         return count;
     }
