@@ -20,6 +20,8 @@ public enum ChangeKind : byte
     Account = 4,
     /// <summary>A personal access token (its revocation).</summary>
     Token = 5,
+    /// <summary>An account's notifications (the unread badge on every web page).</summary>
+    Notifications = 6,
 }
 
 public readonly record struct ChangeKey(ChangeKind Kind, long Id)
@@ -227,7 +229,7 @@ public sealed class ChangeClock
         [
             "\"Statuses\"", "\"Favourites\"", "\"Bookmarks\"", "\"StatusMentions\"", "\"StatusTeamMentions\"", "\"StatusTags\"",
             "\"StatusAudienceOrgs\"", "\"LeakReviews\"", "\"Follows\"", "\"AspNetUsers\"", "\"Teams\"", "\"PartnerOrgs\"",
-            "\"TeamMembers\"", "\"PartnerGrants\"", "\"TeamFollows\"", "\"PersonalAccessTokens\"",
+            "\"TeamMembers\"", "\"PartnerGrants\"", "\"TeamFollows\"", "\"PersonalAccessTokens\"", "\"Notifications\"",
         ];
 
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -279,6 +281,7 @@ public sealed class ChangeClock
                     case StatusAudienceOrg o: p.Keys.Add(new(ChangeKind.Status, o.StatusId)); break;
                     case StatusEdit e: p.Keys.Add(new(ChangeKind.Status, e.StatusId)); break;
                     case LeakReview r: p.Keys.Add(new(ChangeKind.Status, r.StatusId)); break;
+                    case Notification n: p.Keys.Add(new(ChangeKind.Notifications, n.AccountId)); break;
                     case Follow f:
                         p.Keys.Add(new(ChangeKind.Account, f.FollowerId));
                         p.Keys.Add(new(ChangeKind.Account, f.TargetId));

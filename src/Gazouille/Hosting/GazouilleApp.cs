@@ -80,6 +80,14 @@ public static class GazouilleApp
         {
             Enabled = configuration.GetValue("Gazouille:Caching:Pages", true),
         });
+        services.AddSingleton(sp => new Features.Web.ViewerHtmlCache(
+            new ViewerPageCache(sp.GetRequiredService<ChangeClock>(), sp.GetRequiredService<TimeProvider>())
+            {
+                Enabled = configuration.GetValue("Gazouille:Caching:Pages", true),
+                MaxEntries = Features.Web.ViewerHtmlCache.MaxEntries,
+            },
+            sp.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<System.Text.Encodings.Web.HtmlEncoder>()));
         // The options are built once (their interceptors are singletons keeping per-context state), not per request.
         services.AddDbContext<GazouilleDb>((sp, options) =>
         {

@@ -69,7 +69,8 @@ public static class NotificationsApi
     private static async Task<Ok<object>> Clear(HttpContext http, GazouilleDb db, CancellationToken ct)
     {
         var me = http.Viewer().AccountId;
-        await db.Notifications.Where(n => n.AccountId == me).ExecuteDeleteAsync(ct);
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Notifications, me)))
+            await db.Notifications.Where(n => n.AccountId == me).ExecuteDeleteAsync(ct);
         return TypedResults.Ok<object>(new { });
     }
 
@@ -77,7 +78,9 @@ public static class NotificationsApi
     {
         var me = http.Viewer().AccountId;
         if (!Ids.TryParse(id, out var nid)) return TypedResults.NotFound(ApiError.NotFound);
-        var deleted = await db.Notifications.Where(n => n.AccountId == me && n.Id == nid).ExecuteDeleteAsync(ct);
+        int deleted;
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Notifications, me)))
+            deleted = await db.Notifications.Where(n => n.AccountId == me && n.Id == nid).ExecuteDeleteAsync(ct);
         return deleted == 0 ? TypedResults.NotFound(ApiError.NotFound) : TypedResults.Ok<object>(new { });
     }
 }

@@ -40,7 +40,8 @@ public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Noti
         var me = viewer.AccountId;
         using (ChangeClock.Declare(new ChangeKey(ChangeKind.Status, status.Id)))
             await db.Favourites.Where(f => f.AccountId == me && f.StatusId == status.Id).ExecuteDeleteAsync(ct);
-        await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == status.Id && n.Type == "favourite").ExecuteDeleteAsync(ct);
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Notifications, status.AccountId))) // the author's unread badge
+            await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == status.Id && n.Type == "favourite").ExecuteDeleteAsync(ct);
         return status.Id;
     }
 
@@ -79,8 +80,11 @@ public sealed class StatusInteractions(GazouilleDb db, StatusFinder finder, Noti
         var me = viewer.AccountId;
         var gone = await db.Statuses.AsNoTracking().Include(s => s.AudienceOrgs).Where(s => s.AccountId == me && s.ReblogOfId == original.Id).ToListAsync(ct);
         var boosts = gone.Select(s => s.Id).ToList();
-        await db.Notifications.Where(n => n.StatusId != null && boosts.Contains(n.StatusId.Value)).ExecuteDeleteAsync(ct);
-        await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == original.Id && n.Type == "reblog").ExecuteDeleteAsync(ct);
+        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Notifications, original.AccountId))) // the author's unread badge
+        {
+            await db.Notifications.Where(n => n.StatusId != null && boosts.Contains(n.StatusId.Value)).ExecuteDeleteAsync(ct);
+            await db.Notifications.Where(n => n.FromAccountId == me && n.StatusId == original.Id && n.Type == "reblog").ExecuteDeleteAsync(ct);
+        }
         ChangeKey[] changed = [new(ChangeKind.Status, original.Id), new(ChangeKind.AuthorPosts, me), new(ChangeKind.Account, me),
             .. boosts.Select(b => new ChangeKey(ChangeKind.Status, b))];
         using (ChangeClock.Declare(changed))

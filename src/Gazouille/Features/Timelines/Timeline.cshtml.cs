@@ -3,13 +3,19 @@ using Gazouille.Data;
 using Gazouille.Features.Statuses;
 using Gazouille.Features.Teams;
 using Gazouille.Features.Web;
+using Gazouille.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gazouille.Features.Timelines;
 
 /// <summary>Home, company, public, hashtag, bookmarks and favourites: one page over <see cref="TimelineReader"/>.</summary>
-public sealed class TimelineModel(TimelineReader timelines, StatusRenderer renderer, ComposeBox compose, TeamDirectory teams) : WebPageModel
+/// <remarks>
+/// A reader's home is also kept as HTML (<see cref="ViewerHtmlCache"/>) with everything its page of posts, their
+/// rendering and the compose box were read from: a repeat visit to an unchanged home renders nothing and reads nothing.
+/// </remarks>
+public sealed class TimelineModel(TimelineReader timelines, StatusRenderer renderer, ComposeBox compose, TeamDirectory teams,
+    ViewerHtmlCache html, InstanceUrls urls) : WebPageModel
 {
     public const int PageSize = 20;
 
@@ -23,11 +29,32 @@ public sealed class TimelineModel(TimelineReader timelines, StatusRenderer rende
     public ComposeView? Compose { get; private set; }
     public List<TeamEntity> SuggestedTeams { get; private set; } = [];
     public string Name => Tag is not null ? "tag" : Kind ?? "home";
+    /// <summary>The page's body from the cache, or how to keep it once rendered (the home only).</summary>
+    public ViewerHtmlSlot? Html { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (Tag is not null && (Tag.Length > 100 || Tag.Any(char.IsControl))) return NotFound();
         if (Name == "company" && Viewer.IsGuest) return NotFound();
+        if (Name != "home" || !html.Enabled || (MaxId is not null && ParseId(MaxId) is null)) return await ReadAsync(ct);
+        var key = $"web:home:{System.Globalization.CultureInfo.CurrentUICulture.Name}:{MaxId}";
+        var urlBase = urls.Base;
+        if (html.TryServe(HttpContext, Viewer, urlBase, key) is { } cached)
+        {
+            Html = new ViewerHtmlSlot(cached);
+            return Page();
+        }
+        var since = html.Start();
+        using var read = ViewerPageCache.Record();
+        var result = await ReadAsync(ct);
+        // An empty home suggests teams to follow, read without the caches: it is not kept.
+        if (Statuses.Count > 0)
+            Html = new ViewerHtmlSlot(null, key, urlBase, since, [.. read.Keys, new ChangeKey(ChangeKind.Account, Viewer.AccountId)]);
+        return result;
+    }
+
+    private async Task<IActionResult> ReadAsync(CancellationToken ct)
+    {
         var page = new PageRequest(ParseId(MaxId), null, null, PageSize);
         List<long> ids;
         string? cursorOf = null;

@@ -19,7 +19,34 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
     /// <summary>
     /// A rendered page is some tens of kilobytes: at most this many entries (about 200–300 MB at worst), emptied when full.
     /// </summary>
-    private const int MaxEntries = 4_000;
+    public int MaxEntries { get; init; } = 4_000;
+
+    /// <summary>
+    /// What the values read inside a <see cref="Record"/> scope depend on, whether they came from a cache (any instance) or
+    /// were read and stored: something made of them (a page's HTML) is good exactly as long as they all are.
+    /// </summary>
+    public sealed class Dependencies : IDisposable
+    {
+        private readonly Dependencies? _outer;
+        private readonly HashSet<ChangeKey> _keys = [];
+
+        internal Dependencies(Dependencies? outer) => _outer = outer;
+
+        public IReadOnlyCollection<ChangeKey> Keys => _keys;
+
+        internal void Add(ChangeKey[] keys)
+        {
+            for (var d = this; d is not null; d = d._outer)
+                lock (d._keys) d._keys.UnionWith(keys);
+        }
+
+        public void Dispose() => Recording.Value = _outer;
+    }
+
+    private static readonly AsyncLocal<Dependencies?> Recording = new();
+
+    /// <summary>Starts recording what the cached reads of this async flow depend on, until the result is disposed.</summary>
+    public static Dependencies Record() => Recording.Value = new Dependencies(Recording.Value);
 
     private sealed record Entry(Viewer Viewer, string Base, long Since, DateTimeOffset Expires, ChangeKey[] Deps, object Value);
 
@@ -47,6 +74,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
             return false;
         }
         value = v;
+        Recording.Value?.Add(e.Deps);
         Interlocked.Increment(ref _hits);
         return true;
     }
@@ -54,6 +82,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
     /// <param name="since">What <see cref="Start"/> said before the value was read from the database.</param>
     public void Store(Viewer viewer, string urlBase, string key, long since, ChangeKey[] deps, object value)
     {
+        Recording.Value?.Add(deps);
         if (!Enabled || !changes.UnchangedSince(since, deps)) return;
         if (_entries.Count >= MaxEntries) _entries.Clear();
         _entries[(viewer.AccountId, viewer.Kind, key)] = new Entry(viewer, urlBase, since, clock.GetUtcNow() + Lifetime, deps, value);

@@ -4,6 +4,7 @@ using Gazouille.Features.RateLimits;
 using Gazouille.Hosting;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.FileProviders;
 
 namespace Gazouille.Features.Web;
@@ -18,6 +19,7 @@ public static class WebSetup
     public static IServiceCollection AddGazouilleWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+        services.AddSingleton<IStringLocalizer<WebText>, RememberedWebText>();
         // Accented letters stay letters in the HTML (still escaped where HTML needs it): French pages stay readable and small.
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(o =>
