@@ -69,4 +69,19 @@ public sealed class WebHostileInputTests : IAsyncLifetime
         var answer = await SendAsync(method, url, form is null ? null : form + "&__RequestVerificationToken=" + Uri.EscapeDataString(await TokenAsync()));
         Assert.True((int)answer.StatusCode < 500, $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
     }
+
+    [Theory]
+    [InlineData("/teams/%20")]
+    [InlineData("/teams/%09?max_id=on")]
+    [InlineData("/@%20")]
+    [InlineData("/@%20/1")]
+    [InlineData("/@%20/1/history")]
+    [InlineData("/web/statuses/%20/edit")]
+    [InlineData("/admin/policy/dictionaries/%20")]
+    [InlineData("/admin/partners/%20")]
+    public async Task A_blank_route_value_is_not_found_rather_than_a_500(string url)
+    {
+        var answer = await SendAsync("GET", url, null);
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+    }
 }
