@@ -10,6 +10,7 @@ public sealed class BrowserSession : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly ConcurrentQueue<string> _problems = new();
+    private readonly ConcurrentDictionary<IRequest, DateTime> _inFlight = new();
     private readonly LiveServer _server;
 
     public IPage Page { get; }
@@ -26,6 +27,21 @@ public sealed class BrowserSession : IAsyncDisposable
                 _problems.Enqueue($"{r.Status} for the {r.Request.ResourceType} {r.Url}");
         };
         page.PageError += (_, e) => _problems.Enqueue($"script error: {e}");
+        // What was still on its way when a wait timed out tells a slow server from a page that never asked.
+        page.Request += (_, r) => _inFlight[r] = DateTime.UtcNow;
+        page.RequestFinished += (_, r) => _inFlight.TryRemove(r, out DateTime _);
+        page.RequestFailed += (_, r) =>
+        {
+            _inFlight.TryRemove(r, out DateTime _);
+            _problems.Enqueue($"{r.Method} {r.Url} failed: {r.Failure}");
+        };
+    }
+
+    private string Unfinished()
+    {
+        var now = DateTime.UtcNow;
+        var waiting = _inFlight.Select(p => $"{p.Key.Method} {p.Key.Url} for {(now - p.Value).TotalSeconds:0.0} s").ToList();
+        return waiting.Count == 0 ? "no request was waiting for an answer" : "still waiting for: " + string.Join("; ", waiting);
     }
 
     public static async Task<BrowserSession> OpenAsync(LiveServer server, Chromium chromium, SessionOptions? options = null)
@@ -62,8 +78,8 @@ public sealed class BrowserSession : IAsyncDisposable
         catch (TimeoutException)
         {
             var said = await Page.Locator("[role=alert]").AllInnerTextsAsync();
-            throw new InvalidOperationException($"Signing in as @{username} stayed on the sign-in page; it said: '{string.Join(" ", said)}'.\n" +
-                $"The page met:\n{string.Join("\n", _problems)}");
+            throw new InvalidOperationException($"Signing in as @{username} did not reach a loaded page after the sign-in page; it said: " +
+                $"'{string.Join(" ", said)}'; the page is at {Page.Url}; {Unfinished()}.\nThe page met:\n{string.Join("\n", _problems)}");
         }
     }
 
@@ -76,7 +92,7 @@ public sealed class BrowserSession : IAsyncDisposable
         }
         catch (PlaywrightException e)
         {
-            throw new InvalidOperationException($"Opening {path} failed: {e.Message.Split('\n')[0]}\nThe page met:\n{string.Join("\n", _problems)}", e);
+            throw new InvalidOperationException($"Opening {path} failed: {e.Message.Split('\n')[0]}; {Unfinished()}\nThe page met:\n{string.Join("\n", _problems)}", e);
         }
     }
 
