@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Gazouille.Data;
 using Gazouille.Data.Entities;
 using Gazouille.Features.Timelines;
+using Gazouille.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gazouille.Tests;
@@ -196,5 +198,29 @@ public sealed class PageCacheTests : IAsyncLifetime
         await HomeAsync(reader);
         await HomeAsync(reader);
         Assert.Equal(0, cache.Hits);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch.AddYears(56);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task Entries_made_together_expire_spread_over_one_to_two_lifetimes()
+    {
+        var clock = new ManualClock();
+        var cache = new ViewerPageCache(_f.Server.Services.GetRequiredService<ChangeClock>(), clock);
+        var readers = Enumerable.Range(1, 200).Select(i => Viewer.Anonymous with { AccountId = i, Kind = ViewerKind.Employee }).ToList();
+        foreach (var r in readers) cache.Store(r, "", "home", cache.Start(), [], "page");
+        int Alive() => readers.Count(r => cache.TryGet<string>(r, "", "home", out _));
+
+        clock.Now += ViewerPageCache.Lifetime - TimeSpan.FromMilliseconds(1);
+        Assert.Equal(200, Alive());
+        clock.Now += ViewerPageCache.Lifetime / 2;
+        var halfway = Alive();
+        Assert.InRange(halfway, 40, 160); // about 100 of 200 when the lifetimes are drawn evenly
+        clock.Now += ViewerPageCache.Lifetime / 2 + TimeSpan.FromMilliseconds(2);
+        Assert.Equal(0, Alive());
     }
 }

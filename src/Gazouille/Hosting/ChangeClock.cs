@@ -69,6 +69,7 @@ public sealed class ChangeClock
     private const int MaxKeys = 500_000;
 
     private readonly ConcurrentDictionary<ChangeKey, long> _last = new();
+    private int _keys; // _last.Count without taking every lock of the dictionary (written under _writers)
     private readonly Lock _writers = new();
     private readonly IEventBus _bus;
     private readonly RedisConnection _redis;
@@ -119,8 +120,9 @@ public sealed class ChangeClock
     {
         lock (_writers)
         {
-            if (_last.Count >= MaxKeys) EmptyLocked();
-            else _last[key] = ++_seq;
+            if (_keys >= MaxKeys) EmptyLocked();
+            else if (_last.TryAdd(key, ++_seq)) _keys++;
+            else _last[key] = _seq;
         }
     }
 
@@ -133,6 +135,7 @@ public sealed class ChangeClock
     {
         Interlocked.Exchange(ref _floor, ++_seq);
         _last.Clear();
+        _keys = 0;
     }
 
     /// <summary>Applies changes on this node only (a write inside a transaction, before its commit is announced).</summary>

@@ -6,15 +6,21 @@ namespace Gazouille.Features.Timelines;
 
 /// <summary>
 /// What a reader's timeline page was made of — its page of ids, its rendered posts — kept on this node while nothing it
-/// depends on has changed (<see cref="ChangeClock"/>), for at most <see cref="Lifetime"/>. An entry is only served to the
+/// depends on has changed (<see cref="ChangeClock"/>), for between one and two <see cref="Lifetime"/>s. An entry is only served to the
 /// same reader with exactly the same access as when it was made (teams, follows, grants, role: the whole
 /// <see cref="Viewer"/>, which is loaded afresh on every request), so a revocation or an unfollow is never answered from
 /// here. Entries are immutable and shared: callers must not change what they get.
 /// </summary>
 public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
 {
-    /// <summary>The longest an entry lives even when no change was heard (a write nobody announced).</summary>
+    /// <summary>
+    /// How long an entry lives at least when no change was heard (a write nobody announced); each entry draws its own
+    /// lifetime between this and twice this, so that the pages made together after a start (every reader missing at
+    /// once) do not all expire, and miss again, together.
+    /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private TimeSpan DrawLifetime() => Lifetime * (1 + Random.Shared.NextDouble());
 
     /// <summary>
     /// A rendered page is some tens of kilobytes: at most this many entries (about 200–300 MB at worst), emptied when full.
@@ -85,7 +91,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
         Recording.Value?.Add(deps);
         if (!Enabled || !changes.UnchangedSince(since, deps)) return;
         if (_entries.Count >= MaxEntries) _entries.Clear();
-        _entries[(viewer.AccountId, viewer.Kind, key)] = new Entry(viewer, urlBase, since, clock.GetUtcNow() + Lifetime, deps, value);
+        _entries[(viewer.AccountId, viewer.Kind, key)] = new Entry(viewer, urlBase, since, clock.GetUtcNow() + DrawLifetime(), deps, value);
     }
 
     private static bool SameAccess(Viewer a, Viewer b) =>
