@@ -32,9 +32,17 @@ public sealed class StatusPublisher(
     /// </summary>
     public bool LastWasReplay { get; private set; }
 
+    /// <summary>
+    /// The post the last <see cref="CreateAsync"/> wrote (null after a replay), detached from the context and with its
+    /// author and mentioned accounts attached, as <see cref="StatusRenderer.LoadAsync"/> would read it back: the answer to
+    /// its creation is rendered from it without reading the post again (four statements per post).
+    /// </summary>
+    public Status? LastCreated { get; private set; }
+
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
         LastWasReplay = true;
+        LastCreated = null;
         if (input.IdempotencyKey is { Length: > 0 } key)
         {
             if (key.Length > 256) throw ApiException.Unprocessable("Validation failed: Idempotency-Key is too long (maximum is 256 characters)");
@@ -119,7 +127,21 @@ public sealed class StatusPublisher(
                 .Select(r => r.StatusId).FirstAsync(ct);
             return await db.Statuses.AsNoTracking().FirstAsync(s => s.Id == winner, ct);
         }
+        LastCreated = AsRead(status, account, mentioned);
         return status;
+    }
+
+    private Status AsRead(Status status, Account author, List<Account> mentioned)
+    {
+        var copy = (Status)db.Entry(status).CurrentValues.ToObject();
+        var accounts = mentioned.ToDictionary(a => a.Id);
+        // The author's row as it is now: publishing set its LastStatusAt with a statement of its own.
+        if (status.State == StatusState.Published) author.LastStatusAt = status.CreatedAt;
+        copy.Account = author;
+        copy.Mentions = status.Mentions.Select(m => new StatusMention { StatusId = m.StatusId, AccountId = m.AccountId, Account = accounts[m.AccountId] }).ToList();
+        copy.Tags = status.Tags.Select(t => new StatusTag { StatusId = t.StatusId, Name = t.Name }).ToList();
+        copy.AudienceOrgs = status.AudienceOrgs.Select(o => new StatusAudienceOrg { StatusId = o.StatusId, PartnerOrgId = o.PartnerOrgId }).ToList();
+        return copy;
     }
 
     public Task<Status> EditAsync(Viewer author, long id, string? text, string? spoilerText, bool? sensitive, string? language, CancellationToken ct) =>

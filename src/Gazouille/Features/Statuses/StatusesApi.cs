@@ -36,8 +36,9 @@ public static class StatusesApi
             LeakGuardOverride = p.Get("leak_guard_override"),
         };
         var status = await publisher.CreateAsync(viewer, input, ct);
+        if (publisher.LastCreated is { } created) return TypedResults.Ok(await renderer.RenderNewAsync(viewer, created, ct));
         var loaded = await renderer.LoadAsync([status.Id], ct);
-        return TypedResults.Ok(publisher.LastWasReplay ? await renderer.RenderAsync(viewer, loaded[0], ct) : await renderer.RenderNewAsync(viewer, loaded[0], ct));
+        return TypedResults.Ok(await renderer.RenderAsync(viewer, loaded[0], ct));
     }
 
     private static async Task<Results<Ok<StatusEntity>, NotFound<ApiError>>> GetStatus(string id, HttpContext http, StatusFinder finder, StatusRenderer renderer, CancellationToken ct)
