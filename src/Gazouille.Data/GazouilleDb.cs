@@ -108,6 +108,8 @@ public class GazouilleDb(DbContextOptions<GazouilleDb> options)
             e.HasMany(s => s.Tags).WithOne().HasForeignKey(t => t.StatusId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(s => s.AudienceOrgs).WithOne().HasForeignKey(o => o.StatusId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(s => new { s.AccountId, s.Id });
+            // Counting an author's published posts (every account shown with its counts) reads this index only, not the rows.
+            e.HasIndex(s => new { s.AccountId, s.State });
             e.HasIndex(s => new { s.AudienceTeamId, s.Id });
             e.HasIndex(s => new { s.AudienceKind, s.Id });
             e.HasIndex(s => new { s.ThreadId, s.Id });

@@ -932,6 +932,8 @@ namespace Gazouille.Data.Postgres.Migrations
 
                     b.HasIndex("AccountId", "Id");
 
+                    b.HasIndex("AccountId", "State");
+
                     b.HasIndex("AudienceKind", "Id");
 
                     b.HasIndex("AudienceTeamId", "Id");

@@ -927,6 +927,8 @@ namespace Gazouille.Data.Sqlite.Migrations
 
                     b.HasIndex("AccountId", "Id");
 
+                    b.HasIndex("AccountId", "State");
+
                     b.HasIndex("AudienceKind", "Id");
 
                     b.HasIndex("AudienceTeamId", "Id");
