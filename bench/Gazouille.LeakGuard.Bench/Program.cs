@@ -12,6 +12,7 @@ using Gazouille.LeakGuard.Evaluation;
 // stages                 time and allocation of each pipeline stage (best batch), then the dictionary stage
 // dictionary             the dictionary stage alone: 10k terms over 1 MB (synthetic and realistic term lists)
 // count STAGE N         runs a stage N times untimed (for perf stat: dictionary-synthetic|-realistic, normalize-leaky|-harmless, check-leaky|-harmless)
+// ab DIR [rounds]       A/B in one process: this build against the Gazouille.LeakGuard.dll in DIR, alternating batches
 // anything else          runs BenchmarkDotNet (e.g. --filter * --job short)
 switch (args.FirstOrDefault())
 {
@@ -40,6 +41,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "count":
         FixedCount.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        return 0;
+    case "ab":
+        AbCompare.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40);
         return 0;
     case "load-policy":
         PolicyLoadMeasure.Run();
