@@ -355,12 +355,29 @@ internal static partial class ContactDetector
         return false;
     }
 
+    private static readonly System.Buffers.SearchValues<char> AsciiNonDigits =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
+
     /// <summary>The next run of digit blocks at most <see cref="MaxBlockGap"/> chars apart, from <paramref name="from"/>.</summary>
     private static (int Start, int End, int Digits) NextCluster(ReadOnlySpan<char> s, int from)
     {
+        // Skip to the next char that may be a digit (an ASCII digit or any non-ASCII char) with a vectorized search.
         var p = from;
-        while (p < s.Length && !IsDigitAt(s, p))
+        while (p < s.Length)
         {
+            var found = s[p..].IndexOfAnyExcept(AsciiNonDigits);
+            if (found < 0)
+            {
+                p = s.Length;
+                break;
+            }
+
+            p += found;
+            if (IsDigitAt(s, p))
+            {
+                break;
+            }
+
             p++;
         }
 

@@ -134,7 +134,7 @@ internal static partial class QuantityDetector
                 var (windowStart, windowEnd) = nouns[w];
                 for (var p = Math.Max(windowStart, resume); p < windowEnd; p++)
                 {
-                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])))
+                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])) || !CanStartCount(span[p]))
                     {
                         continue;
                     }
@@ -157,6 +157,13 @@ internal static partial class QuantityDetector
             nouns.Dispose();
         }
     }
+
+    // The first letters of the count words (the pattern's "num" group starts at the position tried, so a word that
+    // begins with another letter, "galere" before "20 personnes", cannot start a match and costs no regex call).
+    private static readonly SearchValues<char> CountInitials = SearchValues.Create(
+        string.Concat(Count.Split('|').Where(w => !w.StartsWith('\\')).Select(w => w[0]).Distinct()));
+
+    private static bool CanStartCount(char c) => char.IsDigit(c) || CountInitials.Contains(c);
 
     /// <summary>"une équipe de 12", "lay off 30": a stage of its own for the bench.</summary>
     internal static void DetectTeams(ScanContext ctx)
