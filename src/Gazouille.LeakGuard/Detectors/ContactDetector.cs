@@ -153,13 +153,7 @@ internal static partial class ContactDetector
         // libphonenumber scans the whole text with its own patterns; a bound keeps hostile megabyte inputs cheap.
         var limit = Math.Min(text.Length, 20_000);
         var scan = text.AsSpan(0, limit);
-        var asciiDigits = 0;
-        foreach (var c in text)
-        {
-            asciiDigits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-
-        if (asciiDigits < MinPhoneDigits)
+        if (!HasAsciiDigits(text, MinPhoneDigits))
         {
             return;
         }
@@ -210,6 +204,26 @@ internal static partial class ContactDetector
         {
             windows.Dispose();
         }
+    }
+
+    /// <summary>At least <paramref name="count"/> ASCII digits in <paramref name="text"/>, found by jumping from one to the next.</summary>
+    private static bool HasAsciiDigits(string text, int count)
+    {
+        var span = text.AsSpan();
+        var seen = 0;
+        var i = span.IndexOfAnyInRange('0', '9');
+        while (i >= 0)
+        {
+            if (++seen >= count)
+            {
+                return true;
+            }
+
+            var next = span[(i + 1)..].IndexOfAnyInRange('0', '9');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
     }
 
     private enum Region

@@ -236,7 +236,9 @@ internal static partial class QuantityDetector
             {
                 if (!char.IsDigit(span[i]))
                 {
-                    i++;
+                    // Jump to the next char that may be a digit (an ASCII one or any non-ASCII char).
+                    var next = span[(i + 1)..].IndexOfAnyExcept(AsciiNonDigits);
+                    i = next < 0 ? span.Length : i + 1 + next;
                     continue;
                 }
 
@@ -312,6 +314,9 @@ internal static partial class QuantityDetector
             }
         }
     }
+
+    private static readonly SearchValues<char> AsciiNonDigits =
+        SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
 
     private static bool IsNumberChar(char c) => c is ' ' or '.' or ',' || char.IsDigit(c);
 
