@@ -66,7 +66,8 @@ public static class TextNormalizer
             var c = s[i];
             if (c < 128 && plainAscii[c])
             {
-                // A run of plain chars: each stands for itself, one char of the original.
+                // A run of plain chars: each stands for itself, one char of the original. A single space between them
+                // does too (only a space after a space or a line break collapses), so a run goes on across words.
                 buffer.Reserve(s.Length - i);
                 var chars = buffer.CharArray;
                 var map = buffer.MapArray;
@@ -80,7 +81,8 @@ public static class TextNormalizer
                     n++;
                     j++;
                 }
-                while (j < s.Length && s[j] < 128 && plainAscii[s[j]]);
+                while (j < s.Length && (s[j] < 128 && plainAscii[s[j]]
+                    || (s[j] == ' ' && chars[n - 1] is not (' ' or '\n'))));
 
                 buffer.SetLength(n);
                 prevWasLower = char.IsAsciiLetterLower(s[j - 1]);
