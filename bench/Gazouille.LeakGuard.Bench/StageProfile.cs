@@ -12,8 +12,10 @@ namespace Gazouille.LeakGuard.Bench;
 /// </summary>
 internal static class StageProfile
 {
-    public static void Run()
+    /// <param name="only">Runs only the stages whose name contains this (all when null), and skips the dictionary pass.</param>
+    public static void Run(string? only = null)
     {
+        s_only = only;
         var engine = new LeakGuardEngine(LeakPolicy.Parse(BenchData.PolicyJson(10_000)));
         var dictionaries = new TermMatcher(engine.Policy.Terms);
         var posts = new[] { ("leaky", BenchData.Post(engine.Policy.Terms[17].Term)), ("harmless", BenchData.Chatter(280)) };
@@ -63,8 +65,13 @@ internal static class StageProfile
             Stage("Check (whole)", () => engine.Check(post, LeakAudience.Partners));
         }
 
-        Dictionary();
+        if (only is null)
+        {
+            Dictionary();
+        }
     }
+
+    private static string? s_only;
 
     /// <summary>
     /// The dictionary stage alone over 1 MB of folded chatter, best of 20 passes, with the adversarial syllable terms
@@ -131,6 +138,11 @@ internal static class StageProfile
 
     private static void Stage(string name, Action action, string? label = null)
     {
+        if (s_only is not null && !(label ?? name).Contains(s_only, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         TieredWarmup.Run(action, batchCalls: 2000, pause: 120, stableRounds: 3, maxRounds: 25);
         var best = double.MaxValue;
         var bestCpu = double.MaxValue;
