@@ -26,24 +26,16 @@ internal static class LatencyMeasure
         {
             var next = 0;
             string Next() => posts[next++ % posts.Length];
-            // Calls for a while, a pause, calls again (as the dictionary bench does): the tiered JIT waits 100 ms after
-            // the last new method before it counts calls, then compiles optimized code on a background thread; 5 000
-            // calls (≈ 0.1 s) left part of that to the measured calls, whose first tenth then set the p99.
-            for (var round = 0; round < 3; round++)
-            {
-                var warmUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 4);
-                while (Stopwatch.GetTimestamp() < warmUntil)
-                {
-                    engine.Check(Next(), LeakAudience.Partners);
-                }
-
-                Thread.Sleep(200);
-            }
+            // Batches with pauses until the tiered JIT has installed its optimized code (no method compiled for several
+            // rounds, batch time no longer improving): the calls measured below then see the steady state.
+            var warmup = TieredWarmup.Run(() => engine.Check(Next(), LeakAudience.Partners));
+            Console.WriteLine($"{name}: {warmup}");
 
             var samples = new double[50_000];
             var gen0 = GC.CollectionCount(0);
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var cpu = ThreadCpu.Nanoseconds();
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             for (var i = 0; i < samples.Length; i++)
             {
                 var post = Next();
@@ -53,6 +45,7 @@ internal static class LatencyMeasure
             }
 
             var cpuPerCall = (ThreadCpu.Nanoseconds() - cpu) / 1e3 / samples.Length;
+            compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
             var bytesPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocated) / samples.Length;
             gen0 = GC.CollectionCount(0) - gen0;
 
@@ -64,7 +57,7 @@ internal static class LatencyMeasure
             Array.Sort(samples);
             Console.WriteLine($"{name} 280-char post, 10k terms, {samples.Length} calls: "
                 + $"median {samples[samples.Length / 2]:0.0} µs, p99 {samples[(int)(samples.Length * 0.99)]:0.0} µs, max {samples[^1]:0.0} µs; "
-                + $"thread CPU {cpuPerCall:0.0} µs per call, {bytesPerCall} B per call, {gen0} gen0 GCs; "
+                + $"thread CPU {cpuPerCall:0.0} µs per call, {bytesPerCall} B per call, {gen0} gen0 GCs, {compiled} methods compiled during the calls; "
                 + $"p99 of the first tenth {head[(int)(head.Length * 0.99)]:0.0} µs, of the rest {tail[(int)(tail.Length * 0.99)]:0.0} µs");
         }
     }

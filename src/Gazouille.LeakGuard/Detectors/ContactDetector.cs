@@ -153,13 +153,7 @@ internal static partial class ContactDetector
         // libphonenumber scans the whole text with its own patterns; a bound keeps hostile megabyte inputs cheap.
         var limit = Math.Min(text.Length, 20_000);
         var scan = text.AsSpan(0, limit);
-        var asciiDigits = 0;
-        foreach (var c in text)
-        {
-            asciiDigits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-
-        if (asciiDigits < MinPhoneDigits)
+        if (!HasAsciiDigits(text, MinPhoneDigits))
         {
             return;
         }
@@ -210,6 +204,26 @@ internal static partial class ContactDetector
         {
             windows.Dispose();
         }
+    }
+
+    /// <summary>At least <paramref name="count"/> ASCII digits in <paramref name="text"/>, found by jumping from one to the next.</summary>
+    private static bool HasAsciiDigits(string text, int count)
+    {
+        var span = text.AsSpan();
+        var seen = 0;
+        var i = span.IndexOfAnyInRange('0', '9');
+        while (i >= 0)
+        {
+            if (++seen >= count)
+            {
+                return true;
+            }
+
+            var next = span[(i + 1)..].IndexOfAnyInRange('0', '9');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
     }
 
     private enum Region
@@ -355,12 +369,29 @@ internal static partial class ContactDetector
         return false;
     }
 
+    private static readonly System.Buffers.SearchValues<char> AsciiNonDigits =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
+
     /// <summary>The next run of digit blocks at most <see cref="MaxBlockGap"/> chars apart, from <paramref name="from"/>.</summary>
     private static (int Start, int End, int Digits) NextCluster(ReadOnlySpan<char> s, int from)
     {
+        // Skip to the next char that may be a digit (an ASCII digit or any non-ASCII char) with a vectorized search.
         var p = from;
-        while (p < s.Length && !IsDigitAt(s, p))
+        while (p < s.Length)
         {
+            var found = s[p..].IndexOfAnyExcept(AsciiNonDigits);
+            if (found < 0)
+            {
+                p = s.Length;
+                break;
+            }
+
+            p += found;
+            if (IsDigitAt(s, p))
+            {
+                break;
+            }
+
             p++;
         }
 

@@ -132,19 +132,23 @@ internal sealed partial class GitleaksRules
             return false;
         }
 
-        var bigrams = _bigrams;
         var trigrams = _trigrams;
+
+        // The pair test without bounds checks (every char read is below text.Length, every pair below 128 × 128): it
+        // runs at every char of every post, and most pairs stop here.
+        ref var chars = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(text);
+        ref var bigrams = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_bigrams);
         for (var i = 0; i + 1 < text.Length; i++)
         {
-            var a = text[i];
-            var b = text[i + 1];
+            var a = System.Runtime.CompilerServices.Unsafe.Add(ref chars, i);
+            var b = System.Runtime.CompilerServices.Unsafe.Add(ref chars, i + 1);
             if ((a | b) >= 128)
             {
                 continue;
             }
 
             var bigram = Bigram(a, b);
-            if ((bigrams[bigram >> 6] & (1UL << bigram)) == 0)
+            if ((System.Runtime.CompilerServices.Unsafe.Add(ref bigrams, bigram >> 6) & (1UL << bigram)) == 0)
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Gazouille.LeakGuard.Detectors;
@@ -131,15 +132,32 @@ internal static partial class IdentifierDetector
         }
     }
 
+    // Every ASCII char but the digits: a search for anything else stops only at ASCII digits and non-ASCII chars.
+    private static readonly SearchValues<char> AsciiNonDigits =
+        SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
+
     /// <summary>Two letters (any script: case-insensitive look-alikes count) then two digits, as an IBAN starts.</summary>
     private static bool HasLettersThenDigits(string text)
     {
-        for (var i = 0; i + 3 < text.Length; i++)
+        // Only a digit (an ASCII one, or a non-ASCII char) can be the third char of such a quadruple: the search skips
+        // the rest of the post between them.
+        var span = text.AsSpan();
+        var d = 2;
+        while (d + 1 < span.Length)
         {
-            if (char.IsDigit(text[i + 2]) && char.IsDigit(text[i + 3]) && char.IsLetter(text[i]) && char.IsLetter(text[i + 1]))
+            var found = span[d..].IndexOfAnyExcept(AsciiNonDigits);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            d += found;
+            if (d + 1 < span.Length && char.IsDigit(span[d]) && char.IsDigit(span[d + 1]) && char.IsLetter(span[d - 2]) && char.IsLetter(span[d - 1]))
             {
                 return true;
             }
+
+            d++;
         }
 
         return false;
@@ -147,20 +165,35 @@ internal static partial class IdentifierDetector
 
     private static bool HasDigitRun(string text)
     {
-        var run = 0;
-        foreach (var c in text)
+        // A run starts at an ASCII digit: jump from one to the next, and walk only from there.
+        var span = text.AsSpan();
+        var i = span.IndexOfAnyInRange('0', '9');
+        while (i >= 0)
         {
-            if (char.IsAsciiDigit(c))
+            var run = 0;
+            for (; i < span.Length; i++)
             {
-                if (++run >= 6)
+                var c = span[i];
+                if (char.IsAsciiDigit(c))
                 {
-                    return true;
+                    if (++run >= 6)
+                    {
+                        return true;
+                    }
+                }
+                else if (c is not (' ' or '.' or '-'))
+                {
+                    break;
                 }
             }
-            else if (c is not (' ' or '.' or '-'))
+
+            if (i >= span.Length)
             {
-                run = 0;
+                return false;
             }
+
+            var next = span[i..].IndexOfAnyInRange('0', '9');
+            i = next < 0 ? -1 : i + next;
         }
 
         return false;

@@ -134,7 +134,7 @@ internal static partial class QuantityDetector
                 var (windowStart, windowEnd) = nouns[w];
                 for (var p = Math.Max(windowStart, resume); p < windowEnd; p++)
                 {
-                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])))
+                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])) || !CanStartCount(span[p]))
                     {
                         continue;
                     }
@@ -157,6 +157,13 @@ internal static partial class QuantityDetector
             nouns.Dispose();
         }
     }
+
+    // The first letters of the count words (the pattern's "num" group starts at the position tried, so a word that
+    // begins with another letter, "galere" before "20 personnes", cannot start a match and costs no regex call).
+    private static readonly SearchValues<char> CountInitials = SearchValues.Create(
+        string.Concat(Count.Split('|').Where(w => !w.StartsWith('\\')).Select(w => w[0]).Distinct()));
+
+    private static bool CanStartCount(char c) => char.IsDigit(c) || CountInitials.Contains(c);
 
     /// <summary>"une équipe de 12", "lay off 30": a stage of its own for the bench.</summary>
     internal static void DetectTeams(ScanContext ctx)
@@ -229,7 +236,9 @@ internal static partial class QuantityDetector
             {
                 if (!char.IsDigit(span[i]))
                 {
-                    i++;
+                    // Jump to the next char that may be a digit (an ASCII one or any non-ASCII char).
+                    var next = span[(i + 1)..].IndexOfAnyExcept(AsciiNonDigits);
+                    i = next < 0 ? span.Length : i + 1 + next;
                     continue;
                 }
 
@@ -290,10 +299,12 @@ internal static partial class QuantityDetector
             var (windowStart, windowEnd) = windows[w];
             foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
             {
-                // Groups are read only for actual amounts: the same match, found again from its own start.
-                var m = regex.Match(view.Text, vm.Index);
-                var (start, end) = view.ToOriginal(m.Index, m.Index + m.Length);
-                var amount = Amount(m.Groups["num"].Value, m.Groups["scale"].Value);
+                // Groups are read only for actual amounts: the same match, found again in a copy of just its chars (the
+                // pattern's lookbehind passed at its start and its lookahead at its end, and nothing in it reads past
+                // either, so the copy matches whole with the same groups; the folded view stays a span).
+                var m = regex.Match(new string(span.Slice(vm.Index, vm.Length)));
+                var (start, end) = view.ToOriginal(vm.Index, vm.Index + vm.Length);
+                var amount = Amount(m.Groups["num"].ValueSpan, m.Groups["scale"].ValueSpan);
                 var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
                 // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
                 var confidence = withCurrency
@@ -304,24 +315,41 @@ internal static partial class QuantityDetector
         }
     }
 
+    private static readonly SearchValues<char> AsciiNonDigits =
+        SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
+
     private static bool IsNumberChar(char c) => c is ' ' or '.' or ',' || char.IsDigit(c);
 
-    private static double Amount(string number, string scale)
+    private static double Amount(ReadOnlySpan<char> number, ReadOnlySpan<char> scale)
     {
         // "1 200,50" / "1,200.50" / "1,2": the last separator followed by 1-2 digits is decimal, the others group thousands.
-        var digits = number.Replace(" ", string.Empty, StringComparison.Ordinal);
-        var lastSep = digits.LastIndexOfAny(['.', ',']);
-        if (lastSep >= 0 && digits.Length - lastSep - 1 != 3)
+        Span<char> buffer = number.Length <= 64 ? stackalloc char[number.Length + 1] : new char[number.Length + 1];
+        var n = 0;
+        foreach (var c in number)
         {
-            digits = digits[..lastSep].Replace(".", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal)
-                + "." + digits[(lastSep + 1)..];
-        }
-        else
-        {
-            digits = digits.Replace(".", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
+            if (c != ' ')
+            {
+                buffer[n++] = c;
+            }
         }
 
-        var value = double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        var compact = buffer[..n];
+        var lastSep = compact.LastIndexOfAny('.', ',');
+        var keepDecimal = lastSep >= 0 && n - lastSep - 1 != 3;
+        var length = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (keepDecimal && i == lastSep)
+            {
+                buffer[length++] = '.';
+            }
+            else if (compact[i] is not ('.' or ','))
+            {
+                buffer[length++] = compact[i];
+            }
+        }
+
+        var value = double.TryParse(buffer[..length], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0;
         return value * (scale switch
         {
             "k" or "mille" or "thousand" or "thousands" => 1e3,

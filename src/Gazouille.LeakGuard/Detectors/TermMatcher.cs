@@ -51,6 +51,11 @@ public sealed class TermMatcher
     private readonly int[] _shortLengths;
     private readonly ulong[] _shortFirst;
 
+    // Keys shorter than PrefixLength by their chars and length: most two- and three-letter words of a post ("le",
+    // "qui", "sur") begin some short key, and this bit test spares them the string lookup.
+    private readonly ulong[] _shortBloom = new ulong[ShortBloomBits / 64];
+    private const int ShortBloomBits = 1 << 13;
+
     // No short keys, and every key has letters or digits at its offsets 1 to 3: the scan skips word starts of words
     // shorter than four chars (half the words of ordinary chatter).
     private readonly bool _longWordsOnly;
@@ -102,6 +107,8 @@ public sealed class TermMatcher
             {
                 shortLengths.Add(key.Length);
                 _shortFirst[key[0] >> 6] |= 1UL << key[0];
+                var sb = ShortHash(key);
+                _shortBloom[sb >> 6] |= 1UL << sb;
                 continue;
             }
 
@@ -384,7 +391,42 @@ public sealed class TermMatcher
     {
         if ((_shortFirst[text[pos] >> 6] & (1UL << text[pos])) != 0)
         {
-            MatchAt(text, pos, _shortLengths, hits);
+            MatchShortAt(text, pos, hits);
+        }
+    }
+
+    /// <summary>Bit of a short key (fewer than <see cref="PrefixLength"/> chars) in <see cref="_shortBloom"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ShortHash(ReadOnlySpan<char> key)
+    {
+        var packed = (ulong)key.Length << 48;
+        for (var k = 0; k < key.Length; k++)
+        {
+            packed |= (ulong)key[k] << (16 * k);
+        }
+
+        return (int)((packed * 0x9E3779B97F4A7C15UL) >> (64 - 13));
+    }
+
+    private void MatchShortAt(ReadOnlySpan<char> text, int pos, List<TermHit> hits)
+    {
+        foreach (var length in _shortLengths)
+        {
+            var end = pos + length;
+            if (end > text.Length || (end < text.Length && char.IsLetterOrDigit(text[end]) && char.IsLetterOrDigit(text[end - 1])))
+            {
+                continue;
+            }
+
+            var key = text.Slice(pos, length);
+            var bit = ShortHash(key);
+            if ((_shortBloom[bit >> 6] & (1UL << bit)) != 0 && _lookup.TryGetValue(key, out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    hits.Add(new TermHit(pos, length, id));
+                }
+            }
         }
     }
 
@@ -431,26 +473,6 @@ public sealed class TermMatcher
             var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, end - PrefixLength)));
             var t = TailHash(packed, tail, length);
             if ((_tailBloom[t >> 6] & (1UL << (int)t)) != 0 && _lookup.TryGetValue(text.Slice(pos, length), out var ids))
-            {
-                foreach (var id in ids)
-                {
-                    hits.Add(new TermHit(pos, length, id));
-                }
-            }
-        }
-    }
-
-    private void MatchAt(ReadOnlySpan<char> text, int pos, int[] lengths, List<TermHit> hits)
-    {
-        foreach (var length in lengths)
-        {
-            var end = pos + length;
-            if (end > text.Length || (end < text.Length && char.IsLetterOrDigit(text[end]) && char.IsLetterOrDigit(text[end - 1])))
-            {
-                continue;
-            }
-
-            if (_lookup.TryGetValue(text.Slice(pos, length), out var ids))
             {
                 foreach (var id in ids)
                 {

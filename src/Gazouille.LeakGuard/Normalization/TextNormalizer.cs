@@ -66,7 +66,8 @@ public static class TextNormalizer
             var c = s[i];
             if (c < 128 && plainAscii[c])
             {
-                // A run of plain chars: each stands for itself, one char of the original.
+                // A run of plain chars: each stands for itself, one char of the original. A single space between them
+                // does too (only a space after a space or a line break collapses), so a run goes on across words.
                 buffer.Reserve(s.Length - i);
                 var chars = buffer.CharArray;
                 var map = buffer.MapArray;
@@ -80,7 +81,8 @@ public static class TextNormalizer
                     n++;
                     j++;
                 }
-                while (j < s.Length && s[j] < 128 && plainAscii[s[j]]);
+                while (j < s.Length && (s[j] < 128 && plainAscii[s[j]]
+                    || (s[j] == ' ' && chars[n - 1] is not (' ' or '\n'))));
 
                 buffer.SetLength(n);
                 prevWasLower = char.IsAsciiLetterLower(s[j - 1]);
@@ -202,6 +204,9 @@ public static class TextNormalizer
         return output;
     }
 
+    // The only chars the skeleton may rewrite in place: leetspeak digits and symbols, 'l', and the joiners '-' and '_'.
+    private static readonly SearchValues<char> Rewritable = SearchValues.Create("0134578|!l@$\u20AC-_");
+
     private static void SkeletonizeInPlace(MappedBuffer folded, MappedBuffer output, ReadOnlySpan<byte> classes, ReadOnlySpan<byte> joined)
     {
         var n = folded.Length;
@@ -210,47 +215,59 @@ public static class TextNormalizer
         chars.CopyTo(output.CharArray);
         folded.MapArray.AsSpan(0, 2 * n).CopyTo(output.MapArray);
         var o = output.CharArray.AsSpan(0, n);
-        var i = 0;
-        while (i < n)
+
+        // Visit only the chars that may change (a vectorized search between them) rather than every char of every
+        // word: 'l' reads as 'i' in every word, a joiner as a space; a leetspeak digit or symbol changes only inside a
+        // word (a maximal run of token chars) that has two letters or was rejoined from split letters.
+        var tokenEnd = -1;
+        var leet = false;
+        var k = 0;
+        while (k < n)
         {
-            if (!IsTokenChar(chars, classes, i))
+            var found = chars[k..].IndexOfAny(Rewritable);
+            if (found < 0)
             {
-                if (chars[i] is '-' or '_')
-                {
-                    o[i] = ' ';
-                }
-
-                i++;
-                continue;
+                break;
             }
 
-            var j = i;
-            var letters = 0;
-            while (j < n && IsTokenChar(chars, classes, j))
+            k += found;
+            var c = chars[k];
+            if (c == 'l')
             {
-                letters += classes[j] >> 1;
-                j++;
+                o[k] = 'i';
             }
-
-            if (letters >= 2 || joined[i] != 0)
+            else if (c is '-' or '_')
             {
-                for (var k = i; k < j; k++)
-                {
-                    o[k] = Leet(chars[k]);
-                }
+                o[k] = ' ';
             }
-            else
+            else if (IsTokenChar(chars, classes, k))
             {
-                for (var k = i; k < j; k++)
+                if (k >= tokenEnd)
                 {
-                    if (chars[k] == 'l')
+                    var tokenStart = k;
+                    while (tokenStart > 0 && IsTokenChar(chars, classes, tokenStart - 1))
                     {
-                        o[k] = 'i';
+                        tokenStart--;
                     }
+
+                    var letters = 0;
+                    tokenEnd = tokenStart;
+                    while (tokenEnd < n && IsTokenChar(chars, classes, tokenEnd))
+                    {
+                        letters += classes[tokenEnd] >> 1;
+                        tokenEnd++;
+                    }
+
+                    leet = letters >= 2 || joined[tokenStart] != 0;
+                }
+
+                if (leet)
+                {
+                    o[k] = Leet(c);
                 }
             }
 
-            i = j;
+            k++;
         }
 
         output.SetLength(n);
