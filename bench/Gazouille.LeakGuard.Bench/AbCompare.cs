@@ -71,7 +71,6 @@ internal static class AbCompare
         var check = engineType.GetMethod("Check")!;
         var partners = Enum.Parse(audienceType, "Partners");
         var del = check.CreateDelegate(typeof(Func<,,,>).MakeGenericType(typeof(string), audienceType, typeof(string), check.ReturnType), engine);
-        var invoke = del.GetType().GetMethod("Invoke")!;
 
         // A typed delegate through one reflection call per check would dominate the timing: compile a lambda instead.
         var text = System.Linq.Expressions.Expression.Parameter(typeof(string));
@@ -79,7 +78,6 @@ internal static class AbCompare
             System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(del), text,
                 System.Linq.Expressions.Expression.Constant(partners, audienceType), System.Linq.Expressions.Expression.Constant(null, typeof(string))),
             typeof(object));
-        _ = invoke;
         return System.Linq.Expressions.Expression.Lambda<Func<string, object>>(body, text).Compile();
     }
 

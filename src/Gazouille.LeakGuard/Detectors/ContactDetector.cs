@@ -369,9 +369,6 @@ internal static partial class ContactDetector
         return false;
     }
 
-    private static readonly System.Buffers.SearchValues<char> AsciiNonDigits =
-        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
-
     /// <summary>The next run of digit blocks at most <see cref="MaxBlockGap"/> chars apart, from <paramref name="from"/>.</summary>
     private static (int Start, int End, int Digits) NextCluster(ReadOnlySpan<char> s, int from)
     {
@@ -379,14 +376,14 @@ internal static partial class ContactDetector
         var p = from;
         while (p < s.Length)
         {
-            var found = s[p..].IndexOfAnyExcept(AsciiNonDigits);
+            var found = DigitSearch.NextPossibleDigit(s, p);
             if (found < 0)
             {
                 p = s.Length;
                 break;
             }
 
-            p += found;
+            p = found;
             if (IsDigitAt(s, p))
             {
                 break;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Gazouille.LeakGuard.Detectors;
@@ -132,10 +131,6 @@ internal static partial class IdentifierDetector
         }
     }
 
-    // Every ASCII char but the digits: a search for anything else stops only at ASCII digits and non-ASCII chars.
-    private static readonly SearchValues<char> AsciiNonDigits =
-        SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
-
     /// <summary>Two letters (any script: case-insensitive look-alikes count) then two digits, as an IBAN starts.</summary>
     private static bool HasLettersThenDigits(string text)
     {
@@ -145,13 +140,12 @@ internal static partial class IdentifierDetector
         var d = 2;
         while (d + 1 < span.Length)
         {
-            var found = span[d..].IndexOfAnyExcept(AsciiNonDigits);
-            if (found < 0)
+            d = DigitSearch.NextPossibleDigit(span, d);
+            if (d < 0)
             {
                 return false;
             }
 
-            d += found;
             if (d + 1 < span.Length && char.IsDigit(span[d]) && char.IsDigit(span[d + 1]) && char.IsLetter(span[d - 2]) && char.IsLetter(span[d - 1]))
             {
                 return true;

@@ -237,8 +237,8 @@ internal static partial class QuantityDetector
                 if (!char.IsDigit(span[i]))
                 {
                     // Jump to the next char that may be a digit (an ASCII one or any non-ASCII char).
-                    var next = span[(i + 1)..].IndexOfAnyExcept(AsciiNonDigits);
-                    i = next < 0 ? span.Length : i + 1 + next;
+                    var next = DigitSearch.NextPossibleDigit(span, i + 1);
+                    i = next < 0 ? span.Length : next;
                     continue;
                 }
 
@@ -314,9 +314,6 @@ internal static partial class QuantityDetector
             }
         }
     }
-
-    private static readonly SearchValues<char> AsciiNonDigits =
-        SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiDigit(c))]);
 
     private static bool IsNumberChar(char c) => c is ' ' or '.' or ',' || char.IsDigit(c);
 
