@@ -11,6 +11,7 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly IBrowserContext _context;
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentDictionary<IRequest, DateTime> _inFlight = new();
+    private readonly ConcurrentQueue<string> _failedRequests = new();
     private readonly LiveServer _server;
 
     public IPage Page { get; }
@@ -30,10 +31,11 @@ public sealed class BrowserSession : IAsyncDisposable
         // What was still on its way when a wait timed out tells a slow server from a page that never asked.
         page.Request += (_, r) => _inFlight[r] = DateTime.UtcNow;
         page.RequestFinished += (_, r) => _inFlight.TryRemove(r, out DateTime _);
+        // Only told when a wait times out, never a problem of its own: a navigation aborts the requests of the page it leaves.
         page.RequestFailed += (_, r) =>
         {
             _inFlight.TryRemove(r, out DateTime _);
-            _problems.Enqueue($"{r.Method} {r.Url} failed: {r.Failure}");
+            _failedRequests.Enqueue($"{r.Method} {r.Url} ({r.Failure})");
         };
     }
 
@@ -41,7 +43,8 @@ public sealed class BrowserSession : IAsyncDisposable
     {
         var now = DateTime.UtcNow;
         var waiting = _inFlight.Select(p => $"{p.Key.Method} {p.Key.Url} for {(now - p.Value).TotalSeconds:0.0} s").ToList();
-        return waiting.Count == 0 ? "no request was waiting for an answer" : "still waiting for: " + string.Join("; ", waiting);
+        var failed = _failedRequests.IsEmpty ? "" : "; requests that failed: " + string.Join("; ", _failedRequests);
+        return (waiting.Count == 0 ? "no request was waiting for an answer" : "still waiting for: " + string.Join("; ", waiting)) + failed;
     }
 
     public static async Task<BrowserSession> OpenAsync(LiveServer server, Chromium chromium, SessionOptions? options = null)

@@ -27,21 +27,16 @@ public sealed class StatusPublisher(
     LeakGate guard, AuditLog audit, Trust.PostSigner signer, Streaming.StreamOutbox stream, Operations.GazouilleMetrics metrics)
 {
     /// <summary>
-    /// Whether the last <see cref="CreateAsync"/> answered with a post written earlier (the same Idempotency-Key) rather than
-    /// a new one: an earlier post may have been answered, boosted or favourited since, so it is rendered like any read.
-    /// </summary>
-    public bool LastWasReplay { get; private set; }
-
-    /// <summary>
-    /// The post the last <see cref="CreateAsync"/> wrote (null after a replay), detached from the context and with its
-    /// author and mentioned accounts attached, as <see cref="StatusRenderer.LoadAsync"/> would read it back: the answer to
-    /// its creation is rendered from it without reading the post again (four statements per post).
+    /// The post the last <see cref="CreateAsync"/> wrote, detached from the context and with its author and mentioned
+    /// accounts attached, as <see cref="StatusRenderer.LoadAsync"/> would read it back: the answer to its creation is
+    /// rendered from it without reading the post again (four statements per post). Null when it answered with a post
+    /// written earlier (the same Idempotency-Key), which may have been answered, boosted or favourited since and is
+    /// rendered like any read.
     /// </summary>
     public Status? LastCreated { get; private set; }
 
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
-        LastWasReplay = true;
         LastCreated = null;
         if (input.IdempotencyKey is { Length: > 0 } key)
         {
@@ -52,7 +47,6 @@ public sealed class StatusPublisher(
                 return earlier;
         }
 
-        LastWasReplay = false;
         var text = StatusText.NormalizeNewlines(input.Text ?? "");
         var spoiler = StatusText.NormalizeNewlines(input.SpoilerText ?? "").Trim();
         ValidateText(text, spoiler);
@@ -122,7 +116,6 @@ public sealed class StatusPublisher(
         {
             // Two requests with the same key raced: the other one won; answer with its post.
             db.ChangeTracker.Clear();
-            LastWasReplay = true;
             var winner = await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == author.AccountId && r.Key == input.IdempotencyKey)
                 .Select(r => r.StatusId).FirstAsync(ct);
             return await db.Statuses.AsNoTracking().FirstAsync(s => s.Id == winner, ct);
