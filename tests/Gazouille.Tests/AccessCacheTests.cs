@@ -100,6 +100,25 @@ public sealed class AccessCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publishing_keeps_who_its_author_is_but_a_follow_does_not()
+    {
+        // A post changes its author's counts and last post, not their access: the next request is still answered from
+        // the cache (a busy author would otherwise read their token and teams again after every post).
+        await WarmAsync(_alice);
+        await _alice.PostStatusAsync("un post de plus", "company");
+        var hits = Cache.Hits;
+        Assert.Equal(HttpStatusCode.OK, (await _alice.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+        Assert.True(Cache.Hits >= hits + 2, $"the request after a post was not answered from the cache ({Cache.Hits - hits} hits)");
+
+        // Following someone changes who one is: the follower's viewer is read again, and sees the followers-only post.
+        var post = (await _alice.PostStatusAsync("pour mes abonnés", "followers")).Id();
+        await WarmAsync(_bob);
+        await (await _bob.GetAsync($"/api/v1/statuses/{post}")).NotFoundAsync();
+        await _bob.PostOkAsync($"/api/v1/accounts/{_aliceId}/follow");
+        Assert.Equal(post, (await _bob.GetOkAsync($"/api/v1/statuses/{post}")).Str("id"));
+    }
+
+    [Fact]
     public async Task Guests_are_never_remembered()
     {
         await _f.CreatePartnerAsync("acme");

@@ -8,7 +8,8 @@ namespace Gazouille.Hosting;
 /// <see cref="Viewer"/> (role, teams, follows, followed teams). Every signed-in request needs both, and reading them was
 /// most of a cached timeline page's cost. An entry is good while nothing it was read from has changed on the
 /// <see cref="ChangeClock"/>: a token's revocation, the account's row (role, suspension, approval, security stamp), its
-/// follows and team follows, any team membership (those empty everything). The stamp file the admin CLI touches is
+/// follows and team follows (<see cref="ChangeKind.Access"/>, which the author's own posts leave alone), any team
+/// membership (those empty everything). The stamp file the admin CLI touches is
 /// looked at before every use, so a revocation made by the CLI counts from the moment the command has finished.
 /// <para>
 /// Off when Redis is configured: another node hears of a revocation a moment after it was made, and a request sent
@@ -44,7 +45,7 @@ public sealed class AccessCache(ChangeClock changes, TimeProvider clock)
     public bool TryGetToken(string hash, out TokenAccess token) => TryGet(_tokens, hash, out token);
 
     public void StoreToken(string hash, TokenAccess token, long since) =>
-        Store(_tokens, hash, token, since, [new(ChangeKind.Token, token.TokenId), new(ChangeKind.Account, token.AccountId)]);
+        Store(_tokens, hash, token, since, [new(ChangeKind.Token, token.TokenId), new(ChangeKind.Access, token.AccountId)]);
 
     /// <param name="securityStamp">The browser session's stamp, or null for a token.</param>
     public bool TryGetViewer(long accountId, string? securityStamp, out Viewer viewer) => TryGet(_viewers, (accountId, securityStamp ?? ""), out viewer);
@@ -52,7 +53,7 @@ public sealed class AccessCache(ChangeClock changes, TimeProvider clock)
     public void StoreViewer(string? securityStamp, Viewer viewer, long since)
     {
         if (viewer.Kind != ViewerKind.Employee) return;
-        Store(_viewers, (viewer.AccountId, securityStamp ?? ""), viewer, since, [new(ChangeKind.Account, viewer.AccountId)]);
+        Store(_viewers, (viewer.AccountId, securityStamp ?? ""), viewer, since, [new(ChangeKind.Access, viewer.AccountId)]);
     }
 
     private bool TryGet<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> entries, TKey key, out T value) where TKey : notnull

@@ -22,6 +22,13 @@ public enum ChangeKind : byte
     Token = 5,
     /// <summary>An account's notifications (the unread badge on every web page).</summary>
     Notifications = 6,
+    /// <summary>
+    /// Who an account is to the access checks (<see cref="AccessCache"/>): its row (role, suspension, approval, security
+    /// stamp), its tokens, follows and followed teams. Whatever changes it also changes <see cref="Account"/>; a post
+    /// changes the author's <see cref="Account"/> (counts, last post) but not this, so publishing keeps its author's
+    /// access cached.
+    /// </summary>
+    Access = 7,
 }
 
 public readonly record struct ChangeKey(ChangeKind Kind, long Id)
@@ -287,19 +294,28 @@ public sealed class ChangeClock
                     case Notification n: p.Keys.Add(new(ChangeKind.Notifications, n.AccountId)); break;
                     case Follow f:
                         p.Keys.Add(new(ChangeKind.Account, f.FollowerId));
+                        p.Keys.Add(new(ChangeKind.Access, f.FollowerId));
                         p.Keys.Add(new(ChangeKind.Account, f.TargetId));
                         break;
-                    case TeamFollow f: p.Keys.Add(new(ChangeKind.Account, f.AccountId)); break;
+                    case TeamFollow f:
+                        p.Keys.Add(new(ChangeKind.Account, f.AccountId));
+                        p.Keys.Add(new(ChangeKind.Access, f.AccountId));
+                        break;
                     case PersonalAccessToken t:
                         p.Keys.Add(new(ChangeKind.Token, t.Id));
                         p.Keys.Add(new(ChangeKind.Account, t.AccountId));
+                        p.Keys.Add(new(ChangeKind.Access, t.AccountId));
                         break;
                     case Account a:
                         // Suspension and organization decide whose favourites and replies count for everyone (I3, I5).
                         if (entry.State != EntityState.Modified || entry.Property(nameof(Account.Suspended)).IsModified
                             || entry.Property(nameof(Account.PartnerOrgId)).IsModified)
                             p.All = true;
-                        else p.Keys.Add(new(ChangeKind.Account, a.Id));
+                        else
+                        {
+                            p.Keys.Add(new(ChangeKind.Account, a.Id));
+                            p.Keys.Add(new(ChangeKind.Access, a.Id));
+                        }
                         break;
                     case Team or PartnerOrg or TeamMember or PartnerGrant:
                         // Rare writes that change team names, member counts and who may post where (the compose box's choices).
