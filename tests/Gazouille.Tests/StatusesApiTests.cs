@@ -179,6 +179,14 @@ public sealed class StatusesApiTests : IAsyncLifetime
             () => _alice.PostStatusAsync("@bob en privé", visibility: "direct"),
             async () => await (await _alice.PostAsJsonAsync("/api/v1/statuses", new { status = "Document confidentiel, ne pas diffuser.", audience = "company", leak_guard_override = "Déjà annoncé en réunion" })).OkJsonAsync(),
             async () => await (await _alice.PostAsJsonAsync("/api/v1/statuses", new { status = "Avec un avertissement", spoiler_text = "Divulgâcheur", language = "fr", audience = "followers" })).OkJsonAsync(),
+            async () =>
+            {
+                // The verdict's explanations are in the author's language, taken from their account.
+                await _f.WithScopeAsync(sp => sp.GetRequiredService<GazouilleDb>().Users.Where(a => a.Id == _aliceId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Language, "en")));
+                var answer = await (await _alice.PostAsJsonAsync("/api/v1/statuses", new { status = "Confidential document, do not share.", audience = "company", leak_guard_override = "Already announced" })).OkJsonAsync();
+                Assert.Contains("confidential", answer.GetProperty("leak_guard").GetProperty("findings").GetRawText(), StringComparison.OrdinalIgnoreCase);
+                return answer;
+            },
         };
         var guarded = 0;
         foreach (var post in posts)

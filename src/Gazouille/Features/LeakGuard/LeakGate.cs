@@ -69,10 +69,13 @@ public sealed class LeakGate(
     }
 
     /// <summary>The author's language: the account's, else the request's Accept-Language, else French.</summary>
-    public async Task<string> LanguageAsync(long accountId, CancellationToken ct)
+    public async Task<string> LanguageAsync(long accountId, CancellationToken ct) =>
+        LanguageOf(accountId == 0 ? null : await db.Users.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Language).FirstOrDefaultAsync(ct));
+
+    /// <summary>The author's language from their account's setting (already read), else the request's, else French.</summary>
+    public string LanguageOf(string? accountLanguage)
     {
-        var lang = accountId == 0 ? null : await db.Users.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Language).FirstOrDefaultAsync(ct);
-        if (lang is "fr" or "en") return lang;
+        if (accountLanguage is "fr" or "en") return accountLanguage;
         var accept = http.HttpContext?.Request.Headers.AcceptLanguage.ToString() ?? "";
         foreach (var part in accept.Split(','))
         {

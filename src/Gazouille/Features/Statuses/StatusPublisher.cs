@@ -28,12 +28,12 @@ public sealed class StatusPublisher(
 {
     /// <summary>
     /// The post the last <see cref="CreateAsync"/> wrote, detached from the context and with its author and mentioned
-    /// accounts attached, as <see cref="StatusRenderer.LoadAsync"/> would read it back: the answer to its creation is
-    /// rendered from it without reading the post again (four statements per post). Null when it answered with a post
-    /// written earlier (the same Idempotency-Key), which may have been answered, boosted or favourited since and is
-    /// rendered like any read.
+    /// accounts attached, as <see cref="StatusRenderer.LoadAsync"/> would read it back, with what else its rendering
+    /// needs: the answer to its creation is rendered from it without reading anything back (seven statements per post).
+    /// Null when it answered with a post written earlier (the same Idempotency-Key), which may have been answered,
+    /// boosted or favourited since and is rendered like any read.
     /// </summary>
-    public Status? LastCreated { get; private set; }
+    public NewPost? LastCreated { get; private set; }
 
     public async Task<Status> CreateAsync(Viewer author, NewStatus input, CancellationToken ct)
     {
@@ -96,16 +96,16 @@ public sealed class StatusPublisher(
         status.State = await guard.DecideAsync(author.AccountId, verdict, justification, audienceText, "status:new", ct);
 
         db.Statuses.Add(status);
-        db.StatusTeamMentions.AddRange(teams.Select(t => new StatusTeamMention { StatusId = status.Id, TeamId = t }));
+        db.StatusTeamMentions.AddRange(teams.Select(t => new StatusTeamMention { StatusId = status.Id, TeamId = t.Id }));
         if (input.IdempotencyKey is { Length: > 0 } k)
             db.IdempotencyRecords.Add(new IdempotencyRecord { AccountId = author.AccountId, Key = k, StatusId = status.Id, CreatedAt = now });
-        Remember(status, verdict, verdict.Decision == LeakDecision.Warn ? justification : null, now);
+        var review = Remember(status, verdict, verdict.Decision == LeakDecision.Warn ? justification : null, now);
         if (status.State == StatusState.Published)
         {
             using (ChangeClock.Declare(new ChangeKey(ChangeKind.Account, author.AccountId)))
                 await db.Users.Where(a => a.Id == author.AccountId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastStatusAt, now), ct);
             await NotifyPublishedAsync(status, ct);
-            await signer.SignAsync(status, ct);
+            await signer.SignAsync(status, ct, account.UserName);
         }
 
         try
@@ -120,7 +120,7 @@ public sealed class StatusPublisher(
                 .Select(r => r.StatusId).FirstAsync(ct);
             return await db.Statuses.AsNoTracking().FirstAsync(s => s.Id == winner, ct);
         }
-        LastCreated = AsRead(status, account, mentioned);
+        LastCreated = new NewPost(AsRead(status, account, mentioned), teams.Select(t => t.Handle).ToList(), review, guard.LanguageOf(account.Language));
         return status;
     }
 
@@ -230,12 +230,13 @@ public sealed class StatusPublisher(
     }
 
     /// <summary>Keeps the verdict with the post when there is anything to show (findings, a justification, a hold).</summary>
-    private void Remember(Status status, LeakJudgement verdict, string? justification, DateTimeOffset now, LeakReview? previous = null)
+    /// <returns>The review kept with the post, or null when there is none.</returns>
+    private LeakReview? Remember(Status status, LeakJudgement verdict, string? justification, DateTimeOffset now, LeakReview? previous = null)
     {
         if (verdict.Findings.Count == 0 && justification is null && status.State == StatusState.Published)
         {
             if (previous is not null) db.LeakReviews.Remove(previous);
-            return;
+            return null;
         }
         var review = previous ?? db.LeakReviews.Add(new LeakReview { StatusId = status.Id, AccountId = status.AccountId }).Entity;
         review.Decision = verdict.Decision.ToWire();
@@ -254,6 +255,7 @@ public sealed class StatusPublisher(
             review.ReviewedById = null;
             review.ReviewedAt = null;
         }
+        return review;
     }
 
     /// <summary>Saves the post; a hold or an overridden warning is audited in the same transaction.</summary>
@@ -320,7 +322,7 @@ public sealed class StatusPublisher(
         return l;
     }
 
-    private async Task<(List<Account> Accounts, List<long> Teams)> ResolveMentionsAsync(Viewer author, string text, CancellationToken ct)
+    private async Task<(List<Account> Accounts, List<(long Id, string Handle)> Teams)> ResolveMentionsAsync(Viewer author, string text, CancellationToken ct)
     {
         var names = StatusText.Mentions(text).Take(30).ToArray();
         if (names.Length == 0) return ([], []);
@@ -329,7 +331,7 @@ public sealed class StatusPublisher(
             .Where(a => normalized.Contains(a.NormalizedUserName!)).ToListAsync(ct);
         var rest = names.Where(n => accounts.All(a => !string.Equals(a.UserName, n, StringComparison.OrdinalIgnoreCase))).ToArray();
         var teams = rest.Length == 0 ? [] : await db.Teams.AsNoTracking().Where(t => rest.Contains(t.Handle))
-            .Where(t => author.IsEmployee || author.GrantedTeamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
-        return (accounts, teams);
+            .Where(t => author.IsEmployee || author.GrantedTeamIds.Contains(t.Id)).Select(t => new { t.Id, t.Handle }).ToListAsync(ct);
+        return (accounts, teams.Select(t => (t.Id, t.Handle)).ToList());
     }
 }

@@ -10,6 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Statuses;
 
 /// <summary>
+/// What the publisher knows of a post it has just written (<see cref="StatusPublisher.LastCreated"/>): the post,
+/// detached, with its author and mentioned accounts; the handles of the teams it mentions; the guard's verdict kept with
+/// it, if any; and its author's language for that verdict's explanations.
+/// </summary>
+public sealed record NewPost(Status Status, IReadOnlyList<string> TeamMentions, LeakReview? Review, string Language);
+
+/// <summary>
 /// Loads and renders statuses for one viewer. Counts only include replies, boosts and favourites that the viewer may
 /// see (I3), and the viewer's own flags come from the viewer's rows.
 /// </summary>
@@ -81,16 +88,18 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
     /// <summary>
     /// A post its author has just written, for the answer to its creation: nobody can have replied to it, boosted it,
     /// favourited or bookmarked it yet, so the four queries that count and mark are left out (they were the most expensive
-    /// part of publishing: each carries the visibility rule). Everything else is rendered as for any read.
+    /// part of publishing: each carries the visibility rule), and its team mentions, the guard's verdict and the author's
+    /// language come from the publisher rather than from the database. Everything else is rendered as for any read.
     /// </summary>
-    public async Task<StatusEntity> RenderNewAsync(Viewer author, Status status, CancellationToken ct = default) =>
-        (await RenderManyAsync(author, [status], isNew: true, ct))[0];
+    public async Task<StatusEntity> RenderNewAsync(Viewer author, NewPost post, CancellationToken ct = default) =>
+        (await RenderManyAsync(author, [post.Status], post, ct))[0];
 
     public async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, CancellationToken ct = default) =>
-        await RenderManyAsync(viewer, statuses, isNew: false, ct);
+        await RenderManyAsync(viewer, statuses, null, ct);
 
-    private async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, bool isNew, CancellationToken ct)
+    private async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, NewPost? fresh, CancellationToken ct)
     {
+        var isNew = fresh is not null;
         if (statuses.Count == 0) return [];
         var all = statuses.Concat(statuses.Where(s => s.ReblogOf is not null).Select(s => s.ReblogOf!)).ToList();
         var ids = all.Select(s => s.Id).Distinct().ToArray();
@@ -131,14 +140,17 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
         var orgIds = all.SelectMany(s => s.AudienceOrgs).Select(o => o.PartnerOrgId).Distinct().ToArray();
         var orgs = orgIds.Length == 0 ? [] : await db.PartnerOrgs.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Handle, ct);
 
-        var teamMentions = (await db.StatusTeamMentions.Where(m => ids.Contains(m.StatusId))
-                .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { m.StatusId, t.Handle }).ToListAsync(ct))
-            .ToLookup(x => x.StatusId, x => x.Handle);
+        var teamMentions = fresh is not null
+            ? fresh.TeamMentions.ToLookup(_ => fresh.Status.Id)
+            : (await db.StatusTeamMentions.Where(m => ids.Contains(m.StatusId))
+                    .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { m.StatusId, t.Handle }).ToListAsync(ct))
+                .ToLookup(x => x.StatusId, x => x.Handle);
 
         // The author (only) sees the guard's verdict on their own posts, in their language.
         var ownIds = all.Where(s => viewer.IsSignedIn && s.AccountId == viewer.AccountId && s.ReblogOfId == null).Select(s => s.Id).Distinct().ToArray();
-        var reviews = ownIds.Length == 0 ? [] : await db.LeakReviews.AsNoTracking().Where(r => ownIds.Contains(r.StatusId)).ToDictionaryAsync(r => r.StatusId, ct);
-        var lang = ownIds.Length == 0 ? "fr" : await guard.LanguageAsync(viewer.AccountId, ct);
+        var reviews = fresh is not null ? (fresh.Review is { } r ? new Dictionary<long, LeakReview> { [r.StatusId] = r } : [])
+            : ownIds.Length == 0 ? [] : await db.LeakReviews.AsNoTracking().Where(r => ownIds.Contains(r.StatusId)).ToDictionaryAsync(r => r.StatusId, ct);
+        var lang = fresh is not null ? fresh.Language : ownIds.Length == 0 ? "fr" : await guard.LanguageAsync(viewer.AccountId, ct);
 
         var authorList = all.Select(s => s.Account!).DistinctBy(a => a.Id).ToList();
         var rendered = (await accounts.RenderManyAsync(viewer, authorList, ct: ct)).ToDictionary(a => a.Id);

@@ -24,14 +24,17 @@ public sealed class PostSigner(GazouilleDb db, InstanceKeys keys, TimeProvider c
     public async Task PrepareAsync(CancellationToken ct) => _key ??= await keys.ActiveAsync(ct);
 
     /// <summary>Adds the proof of the post's current version to the context (saved with the post); no-op if it exists.</summary>
-    public async Task<StatusProof?> SignAsync(Status status, CancellationToken ct)
+    /// <param name="authorName">The author's user name when the caller has it (a new post), else it is read.</param>
+    public async Task<StatusProof?> SignAsync(Status status, CancellationToken ct, string? authorName = null)
     {
         if (status.State != StatusState.Published || status.ReblogOfId is not null) return null;
         var tracked = db.ChangeTracker.Entries<StatusProof>().FirstOrDefault(e => e.Entity.StatusId == status.Id && e.Entity.Edit == status.EditCount);
         if (tracked is not null) return tracked.Entity;
-        if (await db.StatusProofs.AnyAsync(p => p.StatusId == status.Id && p.Edit == status.EditCount, ct)) return null;
+        // A post not saved yet has no proof to look for.
+        if (db.Entry(status).State != EntityState.Added
+            && await db.StatusProofs.AnyAsync(p => p.StatusId == status.Id && p.Edit == status.EditCount, ct)) return null;
 
-        var author = await db.Users.AsNoTracking().Where(a => a.Id == status.AccountId).Select(a => a.UserName).FirstAsync(ct);
+        var author = authorName ?? await db.Users.AsNoTracking().Where(a => a.Id == status.AccountId).Select(a => a.UserName).FirstAsync(ct);
         var team = status.AudienceTeamId is { } t ? await db.Teams.AsNoTracking().Where(x => x.Id == t).Select(x => x.Handle).FirstOrDefaultAsync(ct) : null;
         // A partner post's list of orgs is left out of the proof: a guest of one org must never learn of another (I3).
         var subset = status.AudienceKind == AudienceKind.Partners && status.AudienceOrgs.Count > 0;
