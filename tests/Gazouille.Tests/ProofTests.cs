@@ -124,6 +124,23 @@ public sealed class ProofTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_rotated_by_the_admin_cli_beside_the_running_server_signs_the_next_post()
+    {
+        // The server keeps the signing key in memory between posts: a rotation made elsewhere must still count at once.
+        var before = Proof(await _w.Bob.GetOkAsync($"/api/v1/gazouille/statuses/{(await _w.Alice.PostStatusAsync("Avant", "company")).Id()}/proof"));
+        Assert.Equal(before.KeyId, Proof(await _w.Bob.GetOkAsync($"/api/v1/gazouille/statuses/{(await _w.Alice.PostStatusAsync("Encore avant", "company")).Id()}/proof")).KeyId);
+
+        var rotated = await GazouilleCli.RunAsync(_w.Factory.Data, "admin", "rotate-key");
+        Assert.True(rotated.Exit == 0, rotated.Err);
+        var newKid = rotated.Out.Trim().Split('\n')[^1];
+        Assert.NotEqual(before.KeyId, newKid);
+
+        var after = Proof(await _w.Bob.GetOkAsync($"/api/v1/gazouille/statuses/{(await _w.Alice.PostStatusAsync("Après", "company")).Id()}/proof"));
+        Assert.Equal(newKid, after.KeyId);
+        Assert.True(ProofVerifier.Verify(after, await JwksAsync()).Valid);
+    }
+
+    [Fact]
     public async Task Each_edit_gets_its_own_proof_and_the_whole_history_stays_verifiable()
     {
         var post = await _w.Alice.PostStatusAsync("Version un", "company");

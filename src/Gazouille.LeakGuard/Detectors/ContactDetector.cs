@@ -326,6 +326,8 @@ internal static partial class ContactDetector
     private static readonly ConcurrentDictionary<string, (int Start, int Length, PhoneNumberType Type)[]>[] PhoneCaches =
         [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
 
+    private static readonly int[] PhoneCacheSizes = new int[2];
+
     private static (int Start, int Length, PhoneNumberType Type)[] FindNumbers(string text, int start, int end, Region region)
     {
         var cache = PhoneCaches[(int)region];
@@ -345,12 +347,12 @@ internal static partial class ContactDetector
         var result = found.ToArray();
         if (window.Length <= MaxCachedWindowLength)
         {
-            if (cache.Count >= MaxCachedWindows)
+            // Counted by hand: ConcurrentDictionary.Count takes every lock of the dictionary, and checks run on many threads.
+            if (cache.TryAdd(window, result) && Interlocked.Increment(ref PhoneCacheSizes[(int)region]) > MaxCachedWindows)
             {
                 cache.Clear();
+                Volatile.Write(ref PhoneCacheSizes[(int)region], 0);
             }
-
-            cache[window] = result;
         }
 
         return result;

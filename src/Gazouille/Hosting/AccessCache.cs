@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Gazouille.Data;
 
 namespace Gazouille.Hosting;
@@ -28,8 +27,8 @@ public sealed class AccessCache(ChangeClock changes, TimeProvider clock)
 
     private sealed record Entry<T>(T Value, long Since, DateTimeOffset Expires, ChangeKey[] Deps);
 
-    private readonly ConcurrentDictionary<string, Entry<TokenAccess>> _tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(long Account, string Stamp), Entry<Viewer>> _viewers = new();
+    private readonly BoundedMap<string, Entry<TokenAccess>> _tokens = new(MaxEntries, StringComparer.Ordinal);
+    private readonly BoundedMap<(long Account, string Stamp), Entry<Viewer>> _viewers = new(MaxEntries);
 
     /// <summary>False with Redis, or when turned off by configuration (Gazouille:Caching:Access = false).</summary>
     public bool Enabled { get; init; } = true;
@@ -56,13 +55,13 @@ public sealed class AccessCache(ChangeClock changes, TimeProvider clock)
         Store(_viewers, (viewer.AccountId, securityStamp ?? ""), viewer, since, [new(ChangeKind.Access, viewer.AccountId)]);
     }
 
-    private bool TryGet<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> entries, TKey key, out T value) where TKey : notnull
+    private bool TryGet<TKey, T>(BoundedMap<TKey, Entry<T>> entries, TKey key, out T value) where TKey : notnull
     {
         value = default!;
         if (!Enabled || !entries.TryGetValue(key, out var e)) return false;
         if (e.Expires <= clock.GetUtcNow() || !changes.UnchangedSince(e.Since, e.Deps, strict: true))
         {
-            entries.TryRemove(new KeyValuePair<TKey, Entry<T>>(key, e));
+            entries.Remove(key, e);
             return false;
         }
         value = e.Value;
@@ -70,10 +69,9 @@ public sealed class AccessCache(ChangeClock changes, TimeProvider clock)
         return true;
     }
 
-    private void Store<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> entries, TKey key, T value, long since, ChangeKey[] deps) where TKey : notnull
+    private void Store<TKey, T>(BoundedMap<TKey, Entry<T>> entries, TKey key, T value, long since, ChangeKey[] deps) where TKey : notnull
     {
         if (!Enabled || !changes.UnchangedSince(since, deps, strict: true)) return;
-        if (entries.Count >= MaxEntries) entries.Clear();
-        entries[key] = new Entry<T>(value, since, clock.GetUtcNow() + Lifetime, deps);
+        entries.Set(key, new Entry<T>(value, since, clock.GetUtcNow() + Lifetime, deps));
     }
 }

@@ -234,12 +234,13 @@ public sealed class ChangeClock
         private readonly ConditionalWeakTable<DbContext, Pending> _tracked = new();
         private readonly ConditionalWeakTable<DbTransaction, Pending> _bulk = new();
 
-        /// <summary>The tables whose rows a cached page shows or counts, or that say who a request is (<see cref="AccessCache"/>).</summary>
+        /// <summary>The tables whose rows a cached page shows or counts, or that say who a request is (<see cref="AccessCache"/>), and the signing keys.</summary>
         private static readonly string[] Tables =
         [
             "\"Statuses\"", "\"Favourites\"", "\"Bookmarks\"", "\"StatusMentions\"", "\"StatusTeamMentions\"", "\"StatusTags\"",
             "\"StatusAudienceOrgs\"", "\"LeakReviews\"", "\"Follows\"", "\"AspNetUsers\"", "\"Teams\"", "\"PartnerOrgs\"",
             "\"TeamMembers\"", "\"PartnerGrants\"", "\"TeamFollows\"", "\"PersonalAccessTokens\"", "\"Notifications\"",
+            "\"SigningKeys\"",
         ];
 
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -316,6 +317,10 @@ public sealed class ChangeClock
                             p.Keys.Add(new(ChangeKind.Account, a.Id));
                             p.Keys.Add(new(ChangeKind.Access, a.Id));
                         }
+                        break;
+                    case SigningKey:
+                        // A rotation: the key that signs new posts (SigningKeyCache) changes everywhere at once.
+                        p.All = true;
                         break;
                     case Team or PartnerOrg or TeamMember or PartnerGrant:
                         // Rare writes that change team names, member counts and who may post where (the compose box's choices).

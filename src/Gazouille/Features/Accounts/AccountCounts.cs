@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Gazouille.Hosting;
 
 namespace Gazouille.Features.Accounts;
@@ -17,7 +16,7 @@ public sealed class AccountCounts(TimeProvider clock, ChangeClock changes)
 
     public readonly record struct Counts(int Followers, int Following, int Statuses);
 
-    private readonly ConcurrentDictionary<long, (Counts Counts, long Since, DateTimeOffset Expires)> entries = new();
+    private readonly BoundedMap<long, (Counts Counts, long Since, DateTimeOffset Expires)> entries = new(MaxEntries);
 
     /// <summary>The clock reading to take before counting, and to hand to <see cref="Store"/>.</summary>
     public long Start() => changes.Now;
@@ -38,7 +37,6 @@ public sealed class AccountCounts(TimeProvider clock, ChangeClock changes)
     public void Store(long since, long accountId, Counts counts)
     {
         if (!changes.UnchangedSince(since, [new ChangeKey(ChangeKind.Account, accountId)])) return;
-        if (entries.Count >= MaxEntries) entries.Clear();
-        entries[accountId] = (counts, since, clock.GetUtcNow() + Lifetime);
+        entries.Set(accountId, (counts, since, clock.GetUtcNow() + Lifetime));
     }
 }

@@ -43,7 +43,10 @@ public sealed class RedisConnection(IConfiguration configuration) : IDisposable
         return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
     });
 
-    public bool Configured => !string.IsNullOrWhiteSpace(configuration["Gazouille:Redis"]);
+    // Read once, like the multiplexer: the change clock asks on every cache lookup, and reading configuration takes a lock.
+    private readonly Lazy<bool> _configured = new(() => !string.IsNullOrWhiteSpace(configuration["Gazouille:Redis"]));
+
+    public bool Configured => _configured.Value;
 
     public StackExchange.Redis.IConnectionMultiplexer? Multiplexer => _multiplexer.Value;
 

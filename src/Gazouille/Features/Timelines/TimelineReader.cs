@@ -25,7 +25,7 @@ public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineR
     {
         private const int MaxEntries = 100_000;
         public const int RetryShorterEvery = 16;
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _start = new();
+        private readonly BoundedMap<long, int> _start = new(MaxEntries);
         private int _requests;
 
         public int StartFor(long accountId) =>
@@ -33,8 +33,7 @@ public sealed class TimelineReader(GazouilleDb db, TimeProvider clock, TimelineR
 
         public void Filled(long accountId, int window)
         {
-            if (_start.Count >= MaxEntries) _start.Clear();
-            _start[accountId] = window;
+            _start.Set(accountId, window);
         }
     }
 

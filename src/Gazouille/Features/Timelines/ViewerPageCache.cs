@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Gazouille.Data;
 using Gazouille.Hosting;
 
@@ -25,7 +24,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
     /// <summary>
     /// A rendered page is some tens of kilobytes: at most this many entries (about 200–300 MB at worst), emptied when full.
     /// </summary>
-    public int MaxEntries { get; init; } = 4_000;
+    public int MaxEntries { get => _entries.Max; init => _entries.Max = value; }
 
     /// <summary>
     /// What the values read inside a <see cref="Record"/> scope depend on, whether they came from a cache (any instance) or
@@ -56,7 +55,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
 
     private sealed record Entry(Viewer Viewer, string Base, long Since, DateTimeOffset Expires, ChangeKey[] Deps, object Value);
 
-    private readonly ConcurrentDictionary<(long Account, ViewerKind Kind, string Key), Entry> _entries = new();
+    private readonly BoundedMap<(long Account, ViewerKind Kind, string Key), Entry> _entries = new(4_000);
 
     /// <summary>Turned off by configuration (Gazouille:Caching:Pages = false) to measure or to rule the cache out.</summary>
     public bool Enabled { get; set; } = true;
@@ -76,7 +75,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
         if (e.Expires <= clock.GetUtcNow() || e.Base != urlBase || !SameAccess(e.Viewer, viewer) || !changes.UnchangedSince(e.Since, e.Deps)
             || e.Value is not T v)
         {
-            _entries.TryRemove(new KeyValuePair<(long, ViewerKind, string), Entry>((viewer.AccountId, viewer.Kind, key), e));
+            _entries.Remove((viewer.AccountId, viewer.Kind, key), e);
             return false;
         }
         value = v;
@@ -90,8 +89,7 @@ public sealed class ViewerPageCache(ChangeClock changes, TimeProvider clock)
     {
         Recording.Value?.Add(deps);
         if (!Enabled || !changes.UnchangedSince(since, deps)) return;
-        if (_entries.Count >= MaxEntries) _entries.Clear();
-        _entries[(viewer.AccountId, viewer.Kind, key)] = new Entry(viewer, urlBase, since, clock.GetUtcNow() + DrawLifetime(), deps, value);
+        _entries.Set((viewer.AccountId, viewer.Kind, key), new Entry(viewer, urlBase, since, clock.GetUtcNow() + DrawLifetime(), deps, value));
     }
 
     private static bool SameAccess(Viewer a, Viewer b) =>

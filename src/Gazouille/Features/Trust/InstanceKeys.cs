@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +14,15 @@ namespace Gazouille.Features.Trust;
 public sealed class SigningKeyCache
 {
     public ConcurrentDictionary<string, ECDsa> ByKid { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The key that signs now, with the <see cref="ChangeClock"/> reading taken before it was read: good until a signing
+    /// key is written (a rotation on this node, another node or by the CLI empties the clock), so publishing does not read
+    /// the keys table for every post.
+    /// </summary>
+    internal volatile ActiveKey? Active;
+
+    internal sealed record ActiveKey(string Kid, ECDsa Key, long Since);
 }
 
 /// <summary>
@@ -20,7 +30,7 @@ public sealed class SigningKeyCache
 /// encrypted with ASP.NET Core Data Protection, whose own keys live in the same database. The newest key that is not
 /// retired signs; every key, retired or not, stays in the JWKS so old proofs keep verifying.
 /// </summary>
-public sealed class InstanceKeys(GazouilleDb db, IDataProtectionProvider protection, SigningKeyCache cache, TimeProvider clock, ILogger<InstanceKeys> log)
+public sealed class InstanceKeys(GazouilleDb db, IDataProtectionProvider protection, SigningKeyCache cache, ChangeClock changes, TimeProvider clock, ILogger<InstanceKeys> log)
 {
     public const string Algorithm = "ES256";
     private IDataProtector Protector => protection.CreateProtector("Gazouille.SigningKeys.v1");
@@ -28,16 +38,18 @@ public sealed class InstanceKeys(GazouilleDb db, IDataProtectionProvider protect
     /// <summary>The key that signs now; created on first use, and replaced if its private half can no longer be read.</summary>
     public async Task<(string Kid, ECDsa Key)> ActiveAsync(CancellationToken ct)
     {
+        if (cache.Active is { } known && changes.UnchangedSince(known.Since, [])) return (known.Kid, known.Key);
+        var since = changes.Now;
         var active = (await db.SigningKeys.AsNoTracking().Where(k => k.RetiredAt == null).ToListAsync(ct))
             .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).FirstOrDefault();
         if (active is not null)
         {
-            if (cache.ByKid.TryGetValue(active.Id, out var cached)) return (active.Id, cached);
+            if (cache.ByKid.TryGetValue(active.Id, out var cached)) return Remember(active.Id, cached, since);
             try
             {
                 var key = ECDsa.Create();
                 key.ImportPkcs8PrivateKey(Convert.FromBase64String(Protector.Unprotect(active.ProtectedPrivateKey)), out _);
-                return (active.Id, cache.ByKid.GetOrAdd(active.Id, key));
+                return Remember(active.Id, cache.ByKid.GetOrAdd(active.Id, key), since);
             }
             catch (CryptographicException e)
             {
@@ -48,6 +60,12 @@ public sealed class InstanceKeys(GazouilleDb db, IDataProtectionProvider protect
         }
         var created = await RotateAsync(ct);
         return (created.Id, cache.ByKid[created.Id]);
+    }
+
+    private (string Kid, ECDsa Key) Remember(string kid, ECDsa key, long since)
+    {
+        cache.Active = new SigningKeyCache.ActiveKey(kid, key, since);
+        return (kid, key);
     }
 
     /// <summary>Creates a new signing key and retires the others. Old keys keep verifying what they signed.</summary>

@@ -1,4 +1,5 @@
 using Ganss.Xss;
+using Gazouille.Hosting;
 using Microsoft.AspNetCore.Html;
 
 namespace Gazouille.Features.Web;
@@ -25,7 +26,7 @@ public static class UserHtml
     /// page spent most of its time here. Recent answers are kept, keyed by the whole input, so the same post read again
     /// is not parsed again; the store is emptied when it holds <see cref="MaxRemembered"/> texts.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+    private static readonly BoundedMap<string, string> Remembered = new(MaxRemembered, StringComparer.Ordinal);
     private const int MaxRemembered = 20_000;
     private const int MaxRememberedLength = 8_192;
 
@@ -35,8 +36,7 @@ public static class UserHtml
         if (html.Length > MaxRememberedLength) return Sanitizer.Sanitize(html);
         if (Remembered.TryGetValue(html, out var clean)) return clean;
         clean = Sanitizer.Sanitize(html);
-        if (Remembered.Count >= MaxRemembered) Remembered.Clear();
-        Remembered[html] = clean;
+        Remembered.Set(html, clean);
         return clean;
     }
 
