@@ -104,6 +104,7 @@ public static class GazouilleApp
         services.AddSingleton<Features.OAuth.PersonalAccessTokenHandler.Queries>();
         services.AddScoped<InstanceUrls>();
         services.AddScoped<AccountRenderer>();
+        services.AddSingleton<AccountRenderer.Queries>();
         services.AddScoped<AccountDirectory>();
         services.AddScoped<OwnSessions>();
         services.AddScoped<SignUpPolicy>();

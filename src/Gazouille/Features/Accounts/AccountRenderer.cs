@@ -10,8 +10,31 @@ using Microsoft.EntityFrameworkCore;
 namespace Gazouille.Features.Accounts;
 
 /// <summary>Turns accounts into Mastodon entities for one viewer; counts include only what that viewer may see (I3).</summary>
-public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCounts cache)
+public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCounts cache, AccountRenderer.Queries queries)
 {
+    /// <summary>
+    /// The employees' plain counts as a query compiled once per server (a singleton: a compiled query belongs to one
+    /// model). Every post's answer counts its author afresh (the post changed the counts), and turning the LINQ of this
+    /// three-part UNION into parameters again on every call was a seventh of publishing's CPU.
+    /// </summary>
+    public sealed class Queries
+    {
+        internal readonly Func<GazouilleDb, long[], IAsyncEnumerable<CountRow>> PlainCounts = EF.CompileAsyncQuery(
+            (GazouilleDb db, long[] ids) =>
+                db.Follows.Where(f => ids.Contains(f.TargetId)).GroupBy(f => f.TargetId).Select(g => new CountRow { Kind = 0, Key = g.Key, Count = g.Count() })
+                    .Concat(db.Follows.Where(f => ids.Contains(f.FollowerId)).GroupBy(f => f.FollowerId).Select(g => new CountRow { Kind = 1, Key = g.Key, Count = g.Count() }))
+                    .Concat(db.Statuses.Where(s => s.State == StatusState.Published && ids.Contains(s.AccountId)).GroupBy(s => s.AccountId)
+                        .Select(g => new CountRow { Kind = 2, Key = g.Key, Count = g.Count() })));
+    }
+
+    /// <summary>A tagged count (a member initializer, not a constructor: EF translates only those inside UNION ALL).</summary>
+    internal sealed class CountRow
+    {
+        public int Kind { get; init; }
+        public long Key { get; init; }
+        public int Count { get; init; }
+    }
+
     public async Task<AccountEntity> RenderAsync(Viewer viewer, Account account, bool withSource = false, CancellationToken ct = default) =>
         (await RenderManyAsync(viewer, [account], withSource, ct))[0];
 
@@ -34,7 +57,9 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCo
             if (missing.Count > 0)
             {
                 var epoch = cache.Start();
-                var counted = await CountAsync(missing, db.Follows, db.Follows, db.Statuses.Where(s => s.State == StatusState.Published), ct);
+                var rows = new List<CountRow>();
+                await foreach (var row in queries.PlainCounts(db, [.. missing]).WithCancellation(ct)) rows.Add(row);
+                var counted = Tally(rows);
                 foreach (var id in missing)
                 {
                     counts[id] = counted.GetValueOrDefault(id);
@@ -74,10 +99,15 @@ public sealed class AccountRenderer(GazouilleDb db, InstanceUrls urls, AccountCo
     private static async Task<Dictionary<long, AccountCounts.Counts>> CountAsync(IReadOnlyCollection<long> ids,
         IQueryable<Follow> followers, IQueryable<Follow> following, IQueryable<Status> statuses, CancellationToken ct)
     {
-        var rows = await followers.Where(f => ids.Contains(f.TargetId)).GroupBy(f => f.TargetId).Select(g => new { Kind = 0, g.Key, Count = g.Count() })
-            .Concat(following.Where(f => ids.Contains(f.FollowerId)).GroupBy(f => f.FollowerId).Select(g => new { Kind = 1, g.Key, Count = g.Count() }))
-            .Concat(statuses.Where(s => ids.Contains(s.AccountId)).GroupBy(s => s.AccountId).Select(g => new { Kind = 2, g.Key, Count = g.Count() }))
+        var rows = await followers.Where(f => ids.Contains(f.TargetId)).GroupBy(f => f.TargetId).Select(g => new CountRow { Kind = 0, Key = g.Key, Count = g.Count() })
+            .Concat(following.Where(f => ids.Contains(f.FollowerId)).GroupBy(f => f.FollowerId).Select(g => new CountRow { Kind = 1, Key = g.Key, Count = g.Count() }))
+            .Concat(statuses.Where(s => ids.Contains(s.AccountId)).GroupBy(s => s.AccountId).Select(g => new CountRow { Kind = 2, Key = g.Key, Count = g.Count() }))
             .ToListAsync(ct);
+        return Tally(rows);
+    }
+
+    private static Dictionary<long, AccountCounts.Counts> Tally(List<CountRow> rows)
+    {
         var counts = new Dictionary<long, AccountCounts.Counts>();
         foreach (var r in rows)
         {
