@@ -4,7 +4,9 @@
 #   bench/load/run.sh [S|M]        S: 1k users, 50k posts (quick)   M: 10k users, 100 follows each, 1M posts
 # The home timeline is also driven at a fixed rate (open model, bench/Gazouille.Load: latency from each request's
 # intended start, coordinated omission corrected), by default at half the closed-loop rate just measured (HOME_RATE).
-# Environment: DURATION (s, default 20), THREADS (2), CONNECTIONS (32), PORT (5091), BENCH_DATA (data folder,
+# Each closed-loop row first runs the same load for WARMUP seconds (default 15, not measured): a code path's first
+# seconds are spent compiling it (tiered JIT), and the goals are about the steady state.
+# Environment: DURATION (s, default 20), WARMUP (s, default 15), THREADS (2), CONNECTIONS (32), PORT (5091), BENCH_DATA (data folder,
 # default /tmp/gazouille-bench-<set>; reused when it already holds a generated set, REGENERATE=1 to start over),
 # NO_DOC=1 to skip appending the results to docs/benchmarks.md.
 # The server listens on 127.0.0.1 only, is killed at the end, and stops by itself after 30 minutes at most.
@@ -19,6 +21,7 @@ case "$set_name" in
   *) echo "Unknown data set '$set_name': use S (1k users, 50k posts) or M (10k users, 1M posts)." >&2; exit 2 ;;
 esac
 duration=${DURATION:-20}
+warmup=${WARMUP:-15}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-32}
 port=${PORT:-5091}
@@ -84,7 +87,10 @@ sample() { while kill -0 "$pid" 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] &
 # run NAME PATH [script] [connections]: fixed-duration wrk run; leaves "rps p50 p99 errors" in $out/NAME.
 run() {
   local name=$1 path=$2 script=${3:-bench/load/tokens.lua} conns=${4:-$connections}
-  echo "== $name: $path (${duration}s, $threads threads, $conns connections)"
+  echo "== $name: $path (${warmup}s warm-up, then ${duration}s, $threads threads, $conns connections)"
+  if [ "$warmup" -gt 0 ]; then
+    TOKENS_FILE=$tokens BENCH_PATH=$path wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s "$script" "$url" >/dev/null || true
+  fi
   sample & local sampler=$!
   TOKENS_FILE=$tokens BENCH_PATH=$path wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s --latency -s "$script" "$url" >"$out/$name.txt" || true
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
@@ -153,7 +159,7 @@ report=$(cat <<MD
 ### $(date -u +%Y-%m-%d\ %H:%M) UTC — data set $set_name ($users users, $follows follows each, $posts posts), SQLite
 
 Machine: $(nproc) cores, $cpu, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $load at the end (cores shared with other work).
-Commit: $commit. wrk ${duration} s, $threads threads, $connections connections, loopback, tokens of 200 users in rotation, rate limits off.
+Commit: $commit. wrk ${duration} s after ${warmup} s of the same load (not measured), $threads threads, $connections connections, loopback, tokens of 200 users in rotation, rate limits off.
 Generation: $gen_seconds s (\`admin generate\`, database folder $db_size).
 
 | scenario | req/s | p50 | p99 | non-2xx | ratio to trivial |
