@@ -97,6 +97,13 @@ internal static partial class NetworkDetector
                 foreach (var m in HostName().EnumerateMatches(span[..windowEnd], windowStart))
                 {
                     AddHost(ctx, text, m);
+
+                    // A host name has three chars at least ("a.b"): fewer left in the window (the two after a run that
+                    // ends a match) hold no other, and the search for one would cost a regex call per window.
+                    if (windowEnd - (m.Index + m.Length) < 3)
+                    {
+                        break;
+                    }
                 }
             }
 

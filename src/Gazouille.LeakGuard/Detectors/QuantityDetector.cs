@@ -51,13 +51,56 @@ internal static partial class QuantityDetector
         ["lay", "laid", "let go of", "cut", "fire", "firing", "hire", "hiring", "licencie", "virer", "supprimer", "recruter", "embaucher",
             "staffer", "mobiliser"], StringComparison.Ordinal);
 
-    // A literal every match of the currency patterns contains (one of the Currency alternatives, or its start), and
-    // one every match of the scale-only pattern contains.
-    private static readonly SearchValues<string> CurrencyTokens =
-        SearchValues.Create(["€", "eur", "$", "usd", "dollar", "£", "gbp", "livre", "chf", "franc"], StringComparison.Ordinal);
+    // A literal every match of the currency patterns contains (one of the Currency alternatives, or its start): "€",
+    // "eur", "$", "usd", "dollar", "£", "gbp", "livre", "chf", "franc"; and one every match of the scale-only pattern
+    // contains: "million", "milliard", "billion", "md", "mrd", "bn". Searched by hand in the few chars around each
+    // number: a SearchValues<string> search costs more to set up than such a slice takes to walk.
+    private static int IndexOfCurrencyToken(ReadOnlySpan<char> s)
+    {
+        for (var k = 0; k < s.Length; k++)
+        {
+            var rest = s[k..];
+            var found = s[k] switch
+            {
+                '€' or '$' or '£' => true,
+                'e' => rest.StartsWith("eur", StringComparison.Ordinal),
+                'u' => rest.StartsWith("usd", StringComparison.Ordinal),
+                'd' => rest.StartsWith("dollar", StringComparison.Ordinal),
+                'g' => rest.StartsWith("gbp", StringComparison.Ordinal),
+                'l' => rest.StartsWith("livre", StringComparison.Ordinal),
+                'c' => rest.StartsWith("chf", StringComparison.Ordinal),
+                'f' => rest.StartsWith("franc", StringComparison.Ordinal),
+                _ => false,
+            };
+            if (found)
+            {
+                return k;
+            }
+        }
 
-    private static readonly SearchValues<string> ScaleTokens =
-        SearchValues.Create(["million", "milliard", "billion", "md", "mrd", "bn"], StringComparison.Ordinal);
+        return -1;
+    }
+
+    private static bool HasScaleToken(ReadOnlySpan<char> s)
+    {
+        for (var k = 0; k < s.Length; k++)
+        {
+            var rest = s[k..];
+            var found = s[k] switch
+            {
+                'm' => rest.StartsWith("md", StringComparison.Ordinal) || rest.StartsWith("mrd", StringComparison.Ordinal)
+                    || rest.StartsWith("million", StringComparison.Ordinal) || rest.StartsWith("milliard", StringComparison.Ordinal),
+                'b' => rest.StartsWith("bn", StringComparison.Ordinal) || rest.StartsWith("billion", StringComparison.Ordinal),
+                _ => false,
+            };
+            if (found)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BusinessNounLookup = BusinessNouns.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -259,19 +302,19 @@ internal static partial class QuantityDetector
                 // run char (digit, space, dot, comma), and nothing between a number and its currency ("\s? scale? \s?
                 // d'|de|of") contains a currency token, so an amount's currency starts at the first token after its run.
                 var after = span[end..(int)Math.Min(span.Length, (long)end + MoneyAfter)];
-                var token = after.IndexOfAny(CurrencyTokens);
+                var token = IndexOfCurrencyToken(after);
                 if (token >= 0)
                 {
                     windows.Add(start, end, 0, token + LongestCurrency + 2);
                 }
 
                 // "€ 1,2 M": the currency (≤ 3 chars, one optional space) ends right before the run.
-                if (span[Math.Max(0, start - CurrencyBefore)..start].IndexOfAny(CurrencyTokens) >= 0)
+                if (IndexOfCurrencyToken(span[Math.Max(0, start - CurrencyBefore)..start]) >= 0)
                 {
                     currencyFirst.Add(start, end, CurrencyBefore, ScaleAfter);
                 }
 
-                if (span[end..(int)Math.Min(span.Length, (long)end + ScaleAfter)].IndexOfAny(ScaleTokens) >= 0)
+                if (HasScaleToken(span[end..(int)Math.Min(span.Length, (long)end + ScaleAfter)]))
                 {
                     scaleWindows.Add(start, end, 0, ScaleAfter);
                 }
