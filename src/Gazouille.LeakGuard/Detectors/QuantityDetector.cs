@@ -354,6 +354,10 @@ internal static partial class QuantityDetector
                     ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
                     : (context ? 0.7 : 0.45);
                 ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
+                if (!DigitSearch.MayHaveDigit(span[..windowEnd], vm.Index + vm.Length))
+                {
+                    break;
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Gazouille.LeakGuard.Normalization;
 
@@ -68,25 +69,14 @@ public static class TextNormalizer
             {
                 // A run of plain chars: each stands for itself, one char of the original. A single space between them
                 // does too (only a space after a space or a line break collapses), so a run goes on across words.
-                buffer.Reserve(s.Length - i);
-                var chars = buffer.CharArray;
-                var map = buffer.MapArray;
+                var run = PlainRun(s.AsSpan(i));
+                buffer.Reserve(run);
                 var n = buffer.Length;
-                var j = i;
-                do
-                {
-                    chars[n] = s[j];
-                    map[2 * n] = j;
-                    map[(2 * n) + 1] = j + 1;
-                    n++;
-                    j++;
-                }
-                while (j < s.Length && (s[j] < 128 && plainAscii[s[j]]
-                    || (s[j] == ' ' && chars[n - 1] is not (' ' or '\n'))));
-
-                buffer.SetLength(n);
-                prevWasLower = char.IsAsciiLetterLower(s[j - 1]);
-                i = j - 1;
+                s.AsSpan(i, run).CopyTo(buffer.CharArray.AsSpan(n));
+                FillIdentityMap(buffer.MapArray.AsSpan(2 * n, 2 * run), i);
+                buffer.SetLength(n + run);
+                prevWasLower = char.IsAsciiLetterLower(s[i + run - 1]);
+                i += run - 1;
                 continue;
             }
 
@@ -150,6 +140,55 @@ public static class TextNormalizer
         }
 
         return buffer;
+    }
+
+    private static readonly SearchValues<char> PlainOrSpace = SearchValues.Create(
+        [.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => PlainAscii[c] || c == ' ')]);
+
+    /// <summary>
+    /// The length of the run of plain chars at the start of <paramref name="s"/> (whose first char is plain): plain
+    /// chars and single spaces, up to the first space that follows a space or a line break.
+    /// </summary>
+    private static int PlainRun(ReadOnlySpan<char> s)
+    {
+        var length = s.IndexOfAnyExcept(PlainOrSpace);
+        var run = length < 0 ? s : s[..length];
+        var doubled = run.IndexOf("  ", StringComparison.Ordinal);
+        var afterBreak = run.IndexOf("\n ", StringComparison.Ordinal);
+        var cut = run.Length;
+        if (doubled >= 0)
+        {
+            cut = doubled + 1;
+        }
+
+        if (afterBreak >= 0 && afterBreak + 1 < cut)
+        {
+            cut = afterBreak + 1;
+        }
+
+        return cut;
+    }
+
+    /// <summary>Spans [start + k, start + k + 1) for each char k of a run copied as is: start at 2k, end at 2k + 1.</summary>
+    private static void FillIdentityMap(Span<int> map, int start)
+    {
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var step = Vector256.Create(4);
+            var v = Vector256.Create(0, 1, 1, 2, 2, 3, 3, 4) + Vector256.Create(start);
+            for (; k + 8 <= map.Length; k += 8)
+            {
+                v.CopyTo(map[k..]);
+                v += step;
+            }
+        }
+
+        for (; k + 1 < map.Length; k += 2)
+        {
+            map[k] = start + (k / 2);
+            map[k + 1] = start + (k / 2) + 1;
+        }
     }
 
     private static void AppendFolded(MappedBuffer buffer, char c, int start, int end)
