@@ -177,7 +177,7 @@ internal static partial class QuantityDetector
                 var (windowStart, windowEnd) = nouns[w];
                 for (var p = Math.Max(windowStart, resume); p < windowEnd; p++)
                 {
-                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])) || !CanStartCount(span[p]))
+                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])) || !StartsCount(span[p..]))
                     {
                         continue;
                     }
@@ -201,12 +201,47 @@ internal static partial class QuantityDetector
         }
     }
 
-    // The first letters of the count words (the pattern's "num" group starts at the position tried, so a word that
-    // begins with another letter, "galere" before "20 personnes", cannot start a match and costs no regex call).
-    private static readonly SearchValues<char> CountInitials = SearchValues.Create(
-        string.Concat(Count.Split('|').Where(w => !w.StartsWith('\\')).Select(w => w[0]).Distinct()));
+    // The count words, by first letter: the "num" group of a match is a digit or one of them, and a white space follows.
+    private static readonly string[][] CountWordsByInitial = BuildCountWords();
 
-    private static bool CanStartCount(char c) => char.IsDigit(c) || CountInitials.Contains(c);
+    private static string[][] BuildCountWords()
+    {
+        var byInitial = new string[128][];
+        foreach (var group in Count.Split('|').Where(w => !w.StartsWith('\\')).GroupBy(w => w[0]))
+        {
+            byInitial[group.Key] = [.. group];
+        }
+
+        return byInitial;
+    }
+
+    /// <summary>
+    /// True where a count match may start: a digit, or a count word followed by a white space (the pattern's "\s" after
+    /// its number); "echappe" before "galere 20 personnes" begins with a count word's initial but costs no regex call.
+    /// </summary>
+    private static bool StartsCount(ReadOnlySpan<char> s)
+    {
+        var c = s[0];
+        if (char.IsDigit(c))
+        {
+            return true;
+        }
+
+        if (c >= 128 || CountWordsByInitial[c] is not { } words)
+        {
+            return false;
+        }
+
+        foreach (var word in words)
+        {
+            if (s.Length > word.Length && s.StartsWith(word, StringComparison.Ordinal) && char.IsWhiteSpace(s[word.Length]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>"une équipe de 12", "lay off 30": a stage of its own for the bench.</summary>
     internal static void DetectTeams(ScanContext ctx)
