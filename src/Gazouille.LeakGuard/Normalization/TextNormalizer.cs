@@ -243,8 +243,10 @@ public static class TextNormalizer
         return output;
     }
 
-    // The only chars the skeleton may rewrite in place: leetspeak digits and symbols, 'l', and the joiners '-' and '_'.
-    private static readonly SearchValues<char> Rewritable = SearchValues.Create("0134578|!l@$\u20AC-_");
+    // The chars the skeleton may rewrite in place besides 'l' (always 'i') and the joiners '-' and '_' (always a space,
+    // both rewritten by vectorized replaces): leetspeak digits and symbols, and the euro sign, searched for on its own so
+    // that this set stays ASCII (a set with a non-ASCII char takes a slower search).
+    private static readonly SearchValues<char> LeetCandidates = SearchValues.Create("0134578|!@$");
 
     private static void SkeletonizeInPlace(MappedBuffer folded, MappedBuffer output, ReadOnlySpan<byte> classes, ReadOnlySpan<byte> joined)
     {
@@ -254,32 +256,36 @@ public static class TextNormalizer
         chars.CopyTo(output.CharArray);
         folded.MapArray.AsSpan(0, 2 * n).CopyTo(output.MapArray);
         var o = output.CharArray.AsSpan(0, n);
+        o.Replace('l', 'i');
+        o.Replace('-', ' ');
+        o.Replace('_', ' ');
 
         // Visit only the chars that may change (a vectorized search between them) rather than every char of every
-        // word: 'l' reads as 'i' in every word, a joiner as a space; a leetspeak digit or symbol changes only inside a
-        // word (a maximal run of token chars) that has two letters or was rejoined from split letters.
+        // word: a leetspeak digit or symbol changes only inside a word (a maximal run of token chars) that has two
+        // letters or was rejoined from split letters.
         var tokenEnd = -1;
         var leet = false;
+        var euro = chars.IndexOf('\u20AC');
         var k = 0;
         while (k < n)
         {
-            var found = chars[k..].IndexOfAny(Rewritable);
-            if (found < 0)
+            var found = chars[k..].IndexOfAny(LeetCandidates);
+            var next = found < 0 ? -1 : k + found;
+            if (euro >= 0 && (next < 0 || euro < next))
+            {
+                next = euro;
+                var after = chars[(euro + 1)..].IndexOf('\u20AC');
+                euro = after < 0 ? -1 : euro + 1 + after;
+            }
+
+            if (next < 0)
             {
                 break;
             }
 
-            k += found;
+            k = next;
             var c = chars[k];
-            if (c == 'l')
-            {
-                o[k] = 'i';
-            }
-            else if (c is '-' or '_')
-            {
-                o[k] = ' ';
-            }
-            else if (IsTokenChar(chars, classes, k))
+            if (IsTokenChar(chars, classes, k))
             {
                 if (k >= tokenEnd)
                 {
@@ -361,6 +367,34 @@ public static class TextNormalizer
     }
 
     private static void Classify(ReadOnlySpan<char> chars, Span<byte> classes)
+    {
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // Sixteen ASCII chars at a time: a letter is 3 (WordChar | LetterChar), a digit 1, anything else 0.
+            ref var src = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(chars));
+            for (; i + 16 <= chars.Length; i += 16)
+            {
+                var lo = Vector128.LoadUnsafe(ref src, (nuint)i);
+                var hi = Vector128.LoadUnsafe(ref src, (nuint)(i + 8));
+                if (((lo | hi) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
+                {
+                    ClassifyScalar(chars.Slice(i, 16), classes.Slice(i, 16));
+                    continue;
+                }
+
+                var b = Vector128.Narrow(lo, hi);
+                var letter = Vector128.LessThan((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26));
+                var digit = Vector128.LessThan(b - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+                var cls = (letter & Vector128.Create((byte)(WordChar | LetterChar))) | (digit & Vector128.Create(WordChar));
+                cls.CopyTo(classes[i..]);
+            }
+        }
+
+        ClassifyScalar(chars[i..], classes[i..]);
+    }
+
+    private static void ClassifyScalar(ReadOnlySpan<char> chars, Span<byte> classes)
     {
         for (var i = 0; i < chars.Length; i++)
         {
