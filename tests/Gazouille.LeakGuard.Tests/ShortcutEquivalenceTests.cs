@@ -71,3 +71,56 @@ public class ShortcutEquivalenceTests
         return found;
     }
 }
+
+/// <summary>The money groups read by hand must be the ones the currency patterns capture.</summary>
+public class AmountGroupTests
+{
+    [Theory]
+    [InlineData("budget 1,2 m€ explose", false)]
+    [InlineData("1 200 € et 1234 € et 1 2345 € et 3 mille euros", false)]
+    [InlineData("2 md€, 2 mds€, 5 mrd de dollars, 7 millions d' euros, 8 milliards d'euros, 9 bn of usd", false)]
+    [InlineData("4 livres sterling, 5 livre sterling, 6 francs suisses, 7 franc suisse, 8 k chf, 9 m gbp", false)]
+    [InlineData("€ 1,2 m, $3m, usd 4 000, eur 5 millions, chf 6k, £7 bn", true)]
+    public void Hand_read_groups_are_the_patterns_groups(string text, bool currencyFirst) =>
+        AssertSameGroups(text, currencyFirst);
+
+    [Fact]
+    public void Hand_read_groups_agree_with_the_patterns_on_random_amounts()
+    {
+        string[] pieces =
+        [
+            "1", "12", "123", "1234", " ", ",", ".", "0", "5 000", "k", "m", "mn", "md", "mds", "mrd", "bn", "b", "mio", "million",
+            "millions", "milliard", "mille", "thousand", "d'", "de ", "of ", "€", "eur", "euro", "euros", "$", "usd", "dollar",
+            "£", "gbp", "livre", "s", " sterling", "chf", "franc", " suisse", "x", "\n",
+        ];
+        var random = new Random(20261127);
+        var matched = 0;
+        for (var n = 0; n < 30_000; n++)
+        {
+            var parts = new string[random.Next(1, 9)];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                parts[i] = pieces[random.Next(pieces.Length)];
+            }
+
+            var text = string.Concat(parts);
+            matched += AssertSameGroups(text, currencyFirst: false) + AssertSameGroups(text, currencyFirst: true);
+        }
+
+        Assert.True(matched > 1000, $"only {matched} matches: the random texts no longer exercise the patterns");
+    }
+
+    private static int AssertSameGroups(string text, bool currencyFirst)
+    {
+        var count = 0;
+        foreach (var (match, num, scale) in QuantityDetector.CurrencyPatternMatches(text, currencyFirst))
+        {
+            var (numSpan, scaleSpan) = QuantityDetector.AmountGroups(match, currencyFirst);
+            Assert.True(num == match[numSpan.Start..numSpan.End] && scale == match[scaleSpan.Start..scaleSpan.End],
+                $"{text} → \"{match}\": num \"{num}\" scale \"{scale}\", read \"{match[numSpan.Start..numSpan.End]}\" \"{match[scaleSpan.Start..scaleSpan.End]}\"");
+            count++;
+        }
+
+        return count;
+    }
+}

@@ -377,12 +377,10 @@ internal static partial class QuantityDetector
             var (windowStart, windowEnd) = windows[w];
             foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
             {
-                // Groups are read only for actual amounts: the same match, found again in a copy of just its chars (the
-                // pattern's lookbehind passed at its start and its lookahead at its end, and nothing in it reads past
-                // either, so the copy matches whole with the same groups; the folded view stays a span).
-                var m = regex.Match(new string(span.Slice(vm.Index, vm.Length)));
                 var (start, end) = view.ToOriginal(vm.Index, vm.Index + vm.Length);
-                var amount = Amount(m.Groups["num"].ValueSpan, m.Groups["scale"].ValueSpan);
+
+                // The scale-only pattern's confidence does not read the amount.
+                var amount = withCurrency ? AmountOf(span.Slice(vm.Index, vm.Length), currencyFirst: regex == CurrencyThenAmount()) : 0;
                 var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
                 // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
                 var confidence = withCurrency
@@ -394,6 +392,134 @@ internal static partial class QuantityDetector
                     break;
                 }
             }
+        }
+    }
+
+    /// <summary>The amount a currency pattern's match stands for, from its "num" and "scale" groups (see <see cref="AmountGroups"/>).</summary>
+    private static double AmountOf(ReadOnlySpan<char> match, bool currencyFirst)
+    {
+        var (num, scale) = AmountGroups(match, currencyFirst);
+        return Amount(match[num.Start..num.End], match[scale.Start..scale.End]);
+    }
+
+    // The alternatives of the patterns' scale and currency groups, in the patterns' order, each "s?" tried with its "s"
+    // first (greedy), as the regex engine tries them.
+    private static readonly string[] ScaleAlternatives =
+        ["k", "m", "mn", "md", "mds", "mrd", "bn", "b", "mio", "millions", "million", "milliards", "milliard", "billions", "billion", "thousands", "thousand", "mille"];
+
+    private static readonly string[] CurrencyAlternatives =
+    [
+        "€", "eur", "euros", "euro", "$", "usd", "dollars", "dollar", "£", "gbp", "livres sterling", "livre sterling", "chf",
+        "francs suisses", "francs suisse", "franc suisses", "franc suisse",
+    ];
+
+    /// <summary>
+    /// The "num" and "scale" groups of a whole match of <see cref="AmountThenCurrency"/> (or, with
+    /// <paramref name="currencyFirst"/>, of <see cref="CurrencyThenAmount"/>), as the regex engine would capture them when
+    /// matching the match's own chars, without a second regex call. Nothing after a number in either pattern can hold a
+    /// digit and a number ends with one, so "num" runs from the match's first digit (its start when the amount comes first)
+    /// to its last; what follows is tried in the pattern's order (optional parts taken first, alternatives left to right)
+    /// until a way through ends exactly at the match's end, which is the way the engine takes.
+    /// </summary>
+    internal static ((int Start, int End) Num, (int Start, int End) Scale) AmountGroups(ReadOnlySpan<char> match, bool currencyFirst)
+    {
+        var numStart = 0;
+        while (currencyFirst && numStart < match.Length && !char.IsDigit(match[numStart]))
+        {
+            numStart++;
+        }
+
+        var numEnd = match.Length;
+        while (numEnd > numStart && !char.IsDigit(match[numEnd - 1]))
+        {
+            numEnd--;
+        }
+
+        var rest = match[numEnd..];
+        for (var p = Space(rest, 0); p >= 0; p--)
+        {
+            for (var a = 0; a <= ScaleAlternatives.Length; a++)
+            {
+                var scaleEnd = p;
+                if (a < ScaleAlternatives.Length)
+                {
+                    if (!rest[p..].StartsWith(ScaleAlternatives[a], StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    scaleEnd = p + ScaleAlternatives[a].Length;
+                }
+
+                var scale = a < ScaleAlternatives.Length ? (numEnd + p, numEnd + scaleEnd) : (0, 0);
+                if (currencyFirst ? scaleEnd == rest.Length : CurrencyEndsAt(rest, scaleEnd))
+                {
+                    return ((numStart, numEnd), scale);
+                }
+            }
+        }
+
+        // Not a whole match of the pattern (never the case for the matches the detector reads).
+        return ((numStart, numEnd), (0, 0));
+    }
+
+    /// <summary>
+    /// "\s?" at <paramref name="p"/>: the position after a white space when there is one, else <paramref name="p"/>;
+    /// a loop down from it to <paramref name="p"/> tries both, the space first (greedy).
+    /// </summary>
+    private static int Space(ReadOnlySpan<char> s, int p) => p < s.Length && char.IsWhiteSpace(s[p]) ? p + 1 : p;
+
+    /// <summary>"\s? (?:d'\s?|de\s|of\s)? currency" from <paramref name="p"/> ends exactly at the end of <paramref name="s"/>.</summary>
+    private static bool CurrencyEndsAt(ReadOnlySpan<char> s, int p)
+    {
+        for (var afterSpace = Space(s, p); afterSpace >= p; afterSpace--)
+        {
+            var rest = s[afterSpace..];
+            if (rest.StartsWith("d'", StringComparison.Ordinal))
+            {
+                for (var afterPreposition = Space(rest, 2); afterPreposition >= 2; afterPreposition--)
+                {
+                    if (IsCurrency(rest[afterPreposition..]))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if ((rest.StartsWith("de", StringComparison.Ordinal) || rest.StartsWith("of", StringComparison.Ordinal))
+                && rest.Length > 2 && char.IsWhiteSpace(rest[2]) && IsCurrency(rest[3..]))
+            {
+                return true;
+            }
+
+            if (IsCurrency(rest))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCurrency(ReadOnlySpan<char> s)
+    {
+        foreach (var currency in CurrencyAlternatives)
+        {
+            if (s.SequenceEqual(currency))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every match of a currency pattern in <paramref name="text"/> with its groups, for tests that hold <see cref="AmountGroups"/> to it.</summary>
+    internal static IEnumerable<(string Match, string Num, string Scale)> CurrencyPatternMatches(string text, bool currencyFirst)
+    {
+        foreach (Match m in (currencyFirst ? CurrencyThenAmount() : AmountThenCurrency()).Matches(text))
+        {
+            yield return (m.Value, m.Groups["num"].Value, m.Groups["scale"].Value);
         }
     }
 
