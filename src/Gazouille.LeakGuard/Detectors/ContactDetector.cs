@@ -68,6 +68,12 @@ internal static partial class ContactDetector
                     foreach (var m in Email().EnumerateMatches(span[..windowEnd], windowStart))
                     {
                         ClassifyEmail(ctx, text.AsSpan(m.Index, m.Length), m.Index);
+
+                        // Every address holds an "@": none left in the window, no other address in it.
+                        if (!span[(m.Index + m.Length)..windowEnd].Contains('@'))
+                        {
+                            break;
+                        }
                     }
                 }
             }

@@ -23,4 +23,10 @@ internal static class DigitSearch
         var found = s[from..].IndexOfAnyExcept(AsciiNonDigits);
         return found < 0 ? -1 : from + found;
     }
+
+    /// <summary>
+    /// False when no char at or after <paramref name="from"/> may be a digit: a pattern whose every match holds a digit
+    /// has no match left there, and a regex call to find that out costs more than this search.
+    /// </summary>
+    public static bool MayHaveDigit(ReadOnlySpan<char> s, int from) => NextPossibleDigit(s, from) >= 0;
 }

@@ -39,6 +39,10 @@ internal static partial class IdentifierDetector
             }
 
             Classify(ctx, digits[..n], m.Index, m.Index + m.Length);
+            if (!DigitSearch.MayHaveDigit(text, m.Index + m.Length))
+            {
+                break;
+            }
         }
 
         // Corsican NIRs contain "2A"/"2B"; IBANs start with two letters and two digits: skip patterns that cannot match.

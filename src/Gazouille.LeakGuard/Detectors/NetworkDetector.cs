@@ -94,9 +94,36 @@ internal static partial class NetworkDetector
             for (var w = 0; w < runs.Count; w++)
             {
                 var (windowStart, windowEnd) = runs[w];
-                foreach (var m in HostName().EnumerateMatches(span[..windowEnd], windowStart))
+                var window = span[..windowEnd];
+                if (window[Math.Max(0, windowStart - 1)..].ContainsAnyExceptInRange((char)0, (char)127))
                 {
-                    AddHost(ctx, text, m);
+                    // Non-ASCII chars: the pattern's case-insensitive classes and \w decide (the Kelvin sign is a "k").
+                    foreach (var m in HostName().EnumerateMatches(window, windowStart))
+                    {
+                        AddHost(ctx, text, m.Index, m.Length);
+
+                        // A host name has three chars at least ("a.b"): fewer left in the window (the two after a run that
+                        // ends a match) hold no other, and the search for one would cost a regex call per window.
+                        if (windowEnd - (m.Index + m.Length) < 3)
+                        {
+                            break;
+                        }
+                    }
+
+                    continue;
+                }
+
+                for (var p = windowStart; p < windowEnd;)
+                {
+                    var end = AsciiHostAt(window, p);
+                    if (end < 0)
+                    {
+                        p++;
+                        continue;
+                    }
+
+                    AddHost(ctx, text, p, end - p);
+                    p = end;
                 }
             }
 
@@ -129,6 +156,79 @@ internal static partial class NetworkDetector
         }
     }
 
+    /// <summary>
+    /// The end of the match of <see cref="HostName"/> that starts at <paramref name="p"/> in an all-ASCII
+    /// <paramref name="s"/> (the text up to the window's end, and the char before <paramref name="p"/>), or -1: the same
+    /// answer as the pattern's, without its backtracking. A label cannot hold a dot and must be followed by one, so each
+    /// of the up to 10 labels is the segment up to the next dot; the pattern gives labels back from the last one until
+    /// the segment after a label's dot reads as the final label (a letter first, at most 62 chars, then no word char
+    /// and no dash: a shorter final label would be followed by a label char, so only the whole segment can match).
+    /// </summary>
+    internal static int AsciiHostAt(ReadOnlySpan<char> s, int p)
+    {
+        if (p > 0 && (IsAsciiWordChar(s[p - 1]) || s[p - 1] is '@' or '.' or '-'))
+        {
+            return -1;
+        }
+
+        Span<int> afterDots = stackalloc int[10];
+        var labels = 0;
+        var q = p;
+        while (labels < 10)
+        {
+            var e = q;
+            while (e < s.Length && IsAsciiLabelChar(s[e]))
+            {
+                e++;
+            }
+
+            if (e == q || e - q > 63 || e >= s.Length || s[e] != '.' || s[q] == '-' || s[e - 1] == '-')
+            {
+                break;
+            }
+
+            afterDots[labels++] = e + 1;
+            q = e + 1;
+        }
+
+        for (var k = labels - 1; k >= 0; k--)
+        {
+            var t = afterDots[k];
+            if (t >= s.Length || !char.IsAsciiLetter(s[t]))
+            {
+                continue;
+            }
+
+            var e = t + 1;
+            while (e < s.Length && e - t < 62 && IsAsciiLabelChar(s[e]))
+            {
+                e++;
+            }
+
+            if (e < s.Length && (IsAsciiWordChar(s[e]) || s[e] == '-'))
+            {
+                continue;
+            }
+
+            return e;
+        }
+
+        return -1;
+    }
+
+    private static bool IsAsciiLabelChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '-';
+
+    private static bool IsAsciiWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
+    /// <summary>Every match of the host pattern in <paramref name="text"/>, for tests that hold the hand-written matcher to it.</summary>
+    internal static IEnumerable<(int Index, int Length)> HostPatternMatches(string text)
+    {
+        foreach (Match m in HostName().Matches(text))
+        {
+            yield return (m.Index, m.Length);
+        }
+    }
+
     // Plain loops: runs are short, and a run of dots ("bon......") would cost a search call per dot.
     private static bool HasDigitDot(ReadOnlySpan<char> run)
     {
@@ -158,18 +258,18 @@ internal static partial class NetworkDetector
 
     private static bool IsRunChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '/' || (c >= 128 && char.IsLetterOrDigit(c));
 
-    private static void AddHost(ScanContext ctx, string text, ValueMatch m)
+    private static void AddHost(ScanContext ctx, string text, int index, int length)
     {
-        var host = text.AsSpan(m.Index, m.Length).TrimEnd('.');
+        var host = text.AsSpan(index, length).TrimEnd('.');
         if (IsInternalDomain(ctx.Policy, host))
         {
             // The bare company domain ("corp.example" in a link to the public site) is not an internal host.
             var bare = IsBareDomain(ctx.Policy.InternalDomains, host);
-            ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, bare ? 0.3 : 0.9, "internal-domain");
+            ctx.Add(FindingTypes.InternalHost, index, index + host.Length, bare ? 0.3 : 0.9, "internal-domain");
         }
         else if (HasInternalSuffix(host))
         {
-            ctx.Add(FindingTypes.InternalHost, m.Index, m.Index + host.Length, 0.8, "internal-suffix");
+            ctx.Add(FindingTypes.InternalHost, index, index + host.Length, 0.8, "internal-suffix");
         }
     }
 

@@ -51,13 +51,56 @@ internal static partial class QuantityDetector
         ["lay", "laid", "let go of", "cut", "fire", "firing", "hire", "hiring", "licencie", "virer", "supprimer", "recruter", "embaucher",
             "staffer", "mobiliser"], StringComparison.Ordinal);
 
-    // A literal every match of the currency patterns contains (one of the Currency alternatives, or its start), and
-    // one every match of the scale-only pattern contains.
-    private static readonly SearchValues<string> CurrencyTokens =
-        SearchValues.Create(["€", "eur", "$", "usd", "dollar", "£", "gbp", "livre", "chf", "franc"], StringComparison.Ordinal);
+    // A literal every match of the currency patterns contains (one of the Currency alternatives, or its start): "€",
+    // "eur", "$", "usd", "dollar", "£", "gbp", "livre", "chf", "franc"; and one every match of the scale-only pattern
+    // contains: "million", "milliard", "billion", "md", "mrd", "bn". Searched by hand in the few chars around each
+    // number: a SearchValues<string> search costs more to set up than such a slice takes to walk.
+    private static int IndexOfCurrencyToken(ReadOnlySpan<char> s)
+    {
+        for (var k = 0; k < s.Length; k++)
+        {
+            var rest = s[k..];
+            var found = s[k] switch
+            {
+                '€' or '$' or '£' => true,
+                'e' => rest.StartsWith("eur", StringComparison.Ordinal),
+                'u' => rest.StartsWith("usd", StringComparison.Ordinal),
+                'd' => rest.StartsWith("dollar", StringComparison.Ordinal),
+                'g' => rest.StartsWith("gbp", StringComparison.Ordinal),
+                'l' => rest.StartsWith("livre", StringComparison.Ordinal),
+                'c' => rest.StartsWith("chf", StringComparison.Ordinal),
+                'f' => rest.StartsWith("franc", StringComparison.Ordinal),
+                _ => false,
+            };
+            if (found)
+            {
+                return k;
+            }
+        }
 
-    private static readonly SearchValues<string> ScaleTokens =
-        SearchValues.Create(["million", "milliard", "billion", "md", "mrd", "bn"], StringComparison.Ordinal);
+        return -1;
+    }
+
+    private static bool HasScaleToken(ReadOnlySpan<char> s)
+    {
+        for (var k = 0; k < s.Length; k++)
+        {
+            var rest = s[k..];
+            var found = s[k] switch
+            {
+                'm' => rest.StartsWith("md", StringComparison.Ordinal) || rest.StartsWith("mrd", StringComparison.Ordinal)
+                    || rest.StartsWith("million", StringComparison.Ordinal) || rest.StartsWith("milliard", StringComparison.Ordinal),
+                'b' => rest.StartsWith("bn", StringComparison.Ordinal) || rest.StartsWith("billion", StringComparison.Ordinal),
+                _ => false,
+            };
+            if (found)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BusinessNounLookup = BusinessNouns.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -134,7 +177,7 @@ internal static partial class QuantityDetector
                 var (windowStart, windowEnd) = nouns[w];
                 for (var p = Math.Max(windowStart, resume); p < windowEnd; p++)
                 {
-                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])) || !CanStartCount(span[p]))
+                    if (!char.IsLetterOrDigit(span[p]) || (p > 0 && char.IsLetterOrDigit(span[p - 1])) || !StartsCount(span[p..]))
                     {
                         continue;
                     }
@@ -158,12 +201,47 @@ internal static partial class QuantityDetector
         }
     }
 
-    // The first letters of the count words (the pattern's "num" group starts at the position tried, so a word that
-    // begins with another letter, "galere" before "20 personnes", cannot start a match and costs no regex call).
-    private static readonly SearchValues<char> CountInitials = SearchValues.Create(
-        string.Concat(Count.Split('|').Where(w => !w.StartsWith('\\')).Select(w => w[0]).Distinct()));
+    // The count words, by first letter: the "num" group of a match is a digit or one of them, and a white space follows.
+    private static readonly string[][] CountWordsByInitial = BuildCountWords();
 
-    private static bool CanStartCount(char c) => char.IsDigit(c) || CountInitials.Contains(c);
+    private static string[][] BuildCountWords()
+    {
+        var byInitial = new string[128][];
+        foreach (var group in Count.Split('|').Where(w => !w.StartsWith('\\')).GroupBy(w => w[0]))
+        {
+            byInitial[group.Key] = [.. group];
+        }
+
+        return byInitial;
+    }
+
+    /// <summary>
+    /// True where a count match may start: a digit, or a count word followed by a white space (the pattern's "\s" after
+    /// its number); "echappe" before "galere 20 personnes" begins with a count word's initial but costs no regex call.
+    /// </summary>
+    private static bool StartsCount(ReadOnlySpan<char> s)
+    {
+        var c = s[0];
+        if (char.IsDigit(c))
+        {
+            return true;
+        }
+
+        if (c >= 128 || CountWordsByInitial[c] is not { } words)
+        {
+            return false;
+        }
+
+        foreach (var word in words)
+        {
+            if (s.Length > word.Length && s.StartsWith(word, StringComparison.Ordinal) && char.IsWhiteSpace(s[word.Length]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>"une équipe de 12", "lay off 30": a stage of its own for the bench.</summary>
     internal static void DetectTeams(ScanContext ctx)
@@ -259,19 +337,19 @@ internal static partial class QuantityDetector
                 // run char (digit, space, dot, comma), and nothing between a number and its currency ("\s? scale? \s?
                 // d'|de|of") contains a currency token, so an amount's currency starts at the first token after its run.
                 var after = span[end..(int)Math.Min(span.Length, (long)end + MoneyAfter)];
-                var token = after.IndexOfAny(CurrencyTokens);
+                var token = IndexOfCurrencyToken(after);
                 if (token >= 0)
                 {
                     windows.Add(start, end, 0, token + LongestCurrency + 2);
                 }
 
                 // "€ 1,2 M": the currency (≤ 3 chars, one optional space) ends right before the run.
-                if (span[Math.Max(0, start - CurrencyBefore)..start].IndexOfAny(CurrencyTokens) >= 0)
+                if (IndexOfCurrencyToken(span[Math.Max(0, start - CurrencyBefore)..start]) >= 0)
                 {
                     currencyFirst.Add(start, end, CurrencyBefore, ScaleAfter);
                 }
 
-                if (span[end..(int)Math.Min(span.Length, (long)end + ScaleAfter)].IndexOfAny(ScaleTokens) >= 0)
+                if (HasScaleToken(span[end..(int)Math.Min(span.Length, (long)end + ScaleAfter)]))
                 {
                     scaleWindows.Add(start, end, 0, ScaleAfter);
                 }
@@ -299,19 +377,149 @@ internal static partial class QuantityDetector
             var (windowStart, windowEnd) = windows[w];
             foreach (var vm in regex.EnumerateMatches(span[..windowEnd], windowStart))
             {
-                // Groups are read only for actual amounts: the same match, found again in a copy of just its chars (the
-                // pattern's lookbehind passed at its start and its lookahead at its end, and nothing in it reads past
-                // either, so the copy matches whole with the same groups; the folded view stays a span).
-                var m = regex.Match(new string(span.Slice(vm.Index, vm.Length)));
                 var (start, end) = view.ToOriginal(vm.Index, vm.Index + vm.Length);
-                var amount = Amount(m.Groups["num"].ValueSpan, m.Groups["scale"].ValueSpan);
+
+                // The scale-only pattern's confidence does not read the amount.
+                var amount = withCurrency ? AmountOf(span.Slice(vm.Index, vm.Length), currencyFirst: regex == CurrencyThenAmount()) : 0;
                 var context = ctx.HasNearby(Lexicon.MoneyContext, start, end, 60) || ctx.HasNearby(Lexicon.BusinessContext, start, end, 60);
                 // Pocket money ("le café à 2 €") is not business data; large or contextual amounts are.
                 var confidence = withCurrency
                     ? (amount >= 10_000 ? 0.85 : amount >= 1_000 || (context && amount >= 100) ? 0.6 : 0.3)
                     : (context ? 0.7 : 0.45);
                 ctx.Add(FindingTypes.Money, start, end, confidence, withCurrency ? "amount" : "scale");
+                if (!DigitSearch.MayHaveDigit(span[..windowEnd], vm.Index + vm.Length))
+                {
+                    break;
+                }
             }
+        }
+    }
+
+    /// <summary>The amount a currency pattern's match stands for, from its "num" and "scale" groups (see <see cref="AmountGroups"/>).</summary>
+    private static double AmountOf(ReadOnlySpan<char> match, bool currencyFirst)
+    {
+        var (num, scale) = AmountGroups(match, currencyFirst);
+        return Amount(match[num.Start..num.End], match[scale.Start..scale.End]);
+    }
+
+    // The alternatives of the patterns' scale and currency groups, in the patterns' order, each "s?" tried with its "s"
+    // first (greedy), as the regex engine tries them.
+    private static readonly string[] ScaleAlternatives =
+        ["k", "m", "mn", "md", "mds", "mrd", "bn", "b", "mio", "millions", "million", "milliards", "milliard", "billions", "billion", "thousands", "thousand", "mille"];
+
+    private static readonly string[] CurrencyAlternatives =
+    [
+        "€", "eur", "euros", "euro", "$", "usd", "dollars", "dollar", "£", "gbp", "livres sterling", "livre sterling", "chf",
+        "francs suisses", "francs suisse", "franc suisses", "franc suisse",
+    ];
+
+    /// <summary>
+    /// The "num" and "scale" groups of a whole match of <see cref="AmountThenCurrency"/> (or, with
+    /// <paramref name="currencyFirst"/>, of <see cref="CurrencyThenAmount"/>), as the regex engine would capture them when
+    /// matching the match's own chars, without a second regex call. Nothing after a number in either pattern can hold a
+    /// digit and a number ends with one, so "num" runs from the match's first digit (its start when the amount comes first)
+    /// to its last; what follows is tried in the pattern's order (optional parts taken first, alternatives left to right)
+    /// until a way through ends exactly at the match's end, which is the way the engine takes.
+    /// </summary>
+    internal static ((int Start, int End) Num, (int Start, int End) Scale) AmountGroups(ReadOnlySpan<char> match, bool currencyFirst)
+    {
+        var numStart = 0;
+        while (currencyFirst && numStart < match.Length && !char.IsDigit(match[numStart]))
+        {
+            numStart++;
+        }
+
+        var numEnd = match.Length;
+        while (numEnd > numStart && !char.IsDigit(match[numEnd - 1]))
+        {
+            numEnd--;
+        }
+
+        var rest = match[numEnd..];
+        for (var p = Space(rest, 0); p >= 0; p--)
+        {
+            for (var a = 0; a <= ScaleAlternatives.Length; a++)
+            {
+                var scaleEnd = p;
+                if (a < ScaleAlternatives.Length)
+                {
+                    if (!rest[p..].StartsWith(ScaleAlternatives[a], StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    scaleEnd = p + ScaleAlternatives[a].Length;
+                }
+
+                var scale = a < ScaleAlternatives.Length ? (numEnd + p, numEnd + scaleEnd) : (0, 0);
+                if (currencyFirst ? scaleEnd == rest.Length : CurrencyEndsAt(rest, scaleEnd))
+                {
+                    return ((numStart, numEnd), scale);
+                }
+            }
+        }
+
+        // Not a whole match of the pattern (never the case for the matches the detector reads).
+        return ((numStart, numEnd), (0, 0));
+    }
+
+    /// <summary>
+    /// "\s?" at <paramref name="p"/>: the position after a white space when there is one, else <paramref name="p"/>;
+    /// a loop down from it to <paramref name="p"/> tries both, the space first (greedy).
+    /// </summary>
+    private static int Space(ReadOnlySpan<char> s, int p) => p < s.Length && char.IsWhiteSpace(s[p]) ? p + 1 : p;
+
+    /// <summary>"\s? (?:d'\s?|de\s|of\s)? currency" from <paramref name="p"/> ends exactly at the end of <paramref name="s"/>.</summary>
+    private static bool CurrencyEndsAt(ReadOnlySpan<char> s, int p)
+    {
+        for (var afterSpace = Space(s, p); afterSpace >= p; afterSpace--)
+        {
+            var rest = s[afterSpace..];
+            if (rest.StartsWith("d'", StringComparison.Ordinal))
+            {
+                for (var afterPreposition = Space(rest, 2); afterPreposition >= 2; afterPreposition--)
+                {
+                    if (IsCurrency(rest[afterPreposition..]))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if ((rest.StartsWith("de", StringComparison.Ordinal) || rest.StartsWith("of", StringComparison.Ordinal))
+                && rest.Length > 2 && char.IsWhiteSpace(rest[2]) && IsCurrency(rest[3..]))
+            {
+                return true;
+            }
+
+            if (IsCurrency(rest))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCurrency(ReadOnlySpan<char> s)
+    {
+        foreach (var currency in CurrencyAlternatives)
+        {
+            if (s.SequenceEqual(currency))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every match of a currency pattern in <paramref name="text"/> with its groups, for tests that hold <see cref="AmountGroups"/> to it.</summary>
+    internal static IEnumerable<(string Match, string Num, string Scale)> CurrencyPatternMatches(string text, bool currencyFirst)
+    {
+        foreach (Match m in (currencyFirst ? CurrencyThenAmount() : AmountThenCurrency()).Matches(text))
+        {
+            yield return (m.Value, m.Groups["num"].Value, m.Groups["scale"].Value);
         }
     }
 

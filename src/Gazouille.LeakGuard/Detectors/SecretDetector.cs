@@ -26,11 +26,15 @@ internal static partial class SecretDetector
     public static void Detect(ScanContext ctx, bool useGitleaks)
     {
         var text = ctx.Original;
-        foreach (var m in PrivateKeyHeader().EnumerateMatches(text))
+        if (text.Contains("-----BEGIN", StringComparison.Ordinal))
         {
-            var endMarker = text.IndexOf("PRIVATE KEY", m.Index + m.Length, StringComparison.Ordinal);
-            var end = endMarker >= 0 ? Math.Min(text.Length, text.IndexOf("-----", endMarker, StringComparison.Ordinal) is var e and >= 0 ? e + 5 : text.Length) : text.Length;
-            ctx.Add(FindingTypes.Secret, m.Index, end, 0.99, "private-key");
+            // Every header holds this literal: a post without it costs no regex call.
+            foreach (var m in PrivateKeyHeader().EnumerateMatches(text))
+            {
+                var endMarker = text.IndexOf("PRIVATE KEY", m.Index + m.Length, StringComparison.Ordinal);
+                var end = endMarker >= 0 ? Math.Min(text.Length, text.IndexOf("-----", endMarker, StringComparison.Ordinal) is var e and >= 0 ? e + 5 : text.Length) : text.Length;
+                ctx.Add(FindingTypes.Secret, m.Index, end, 0.99, "private-key");
+            }
         }
 
         DetectPasswords(ctx, text);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Gazouille.LeakGuard.Normalization;
 
@@ -68,25 +69,14 @@ public static class TextNormalizer
             {
                 // A run of plain chars: each stands for itself, one char of the original. A single space between them
                 // does too (only a space after a space or a line break collapses), so a run goes on across words.
-                buffer.Reserve(s.Length - i);
-                var chars = buffer.CharArray;
-                var map = buffer.MapArray;
+                var run = PlainRun(s.AsSpan(i));
+                buffer.Reserve(run);
                 var n = buffer.Length;
-                var j = i;
-                do
-                {
-                    chars[n] = s[j];
-                    map[2 * n] = j;
-                    map[(2 * n) + 1] = j + 1;
-                    n++;
-                    j++;
-                }
-                while (j < s.Length && (s[j] < 128 && plainAscii[s[j]]
-                    || (s[j] == ' ' && chars[n - 1] is not (' ' or '\n'))));
-
-                buffer.SetLength(n);
-                prevWasLower = char.IsAsciiLetterLower(s[j - 1]);
-                i = j - 1;
+                s.AsSpan(i, run).CopyTo(buffer.CharArray.AsSpan(n));
+                FillIdentityMap(buffer.MapArray.AsSpan(2 * n, 2 * run), i);
+                buffer.SetLength(n + run);
+                prevWasLower = char.IsAsciiLetterLower(s[i + run - 1]);
+                i += run - 1;
                 continue;
             }
 
@@ -152,6 +142,55 @@ public static class TextNormalizer
         return buffer;
     }
 
+    private static readonly SearchValues<char> PlainOrSpace = SearchValues.Create(
+        [.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => PlainAscii[c] || c == ' ')]);
+
+    /// <summary>
+    /// The length of the run of plain chars at the start of <paramref name="s"/> (whose first char is plain): plain
+    /// chars and single spaces, up to the first space that follows a space or a line break.
+    /// </summary>
+    private static int PlainRun(ReadOnlySpan<char> s)
+    {
+        var length = s.IndexOfAnyExcept(PlainOrSpace);
+        var run = length < 0 ? s : s[..length];
+        var doubled = run.IndexOf("  ", StringComparison.Ordinal);
+        var afterBreak = run.IndexOf("\n ", StringComparison.Ordinal);
+        var cut = run.Length;
+        if (doubled >= 0)
+        {
+            cut = doubled + 1;
+        }
+
+        if (afterBreak >= 0 && afterBreak + 1 < cut)
+        {
+            cut = afterBreak + 1;
+        }
+
+        return cut;
+    }
+
+    /// <summary>Spans [start + k, start + k + 1) for each char k of a run copied as is: start at 2k, end at 2k + 1.</summary>
+    private static void FillIdentityMap(Span<int> map, int start)
+    {
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var step = Vector256.Create(4);
+            var v = Vector256.Create(0, 1, 1, 2, 2, 3, 3, 4) + Vector256.Create(start);
+            for (; k + 8 <= map.Length; k += 8)
+            {
+                v.CopyTo(map[k..]);
+                v += step;
+            }
+        }
+
+        for (; k + 1 < map.Length; k += 2)
+        {
+            map[k] = start + (k / 2);
+            map[k + 1] = start + (k / 2) + 1;
+        }
+    }
+
     private static void AppendFolded(MappedBuffer buffer, char c, int start, int end)
     {
         if (c == ' ' && (buffer.Length == 0 || buffer.Last is ' ' or '\n'))
@@ -204,8 +243,10 @@ public static class TextNormalizer
         return output;
     }
 
-    // The only chars the skeleton may rewrite in place: leetspeak digits and symbols, 'l', and the joiners '-' and '_'.
-    private static readonly SearchValues<char> Rewritable = SearchValues.Create("0134578|!l@$\u20AC-_");
+    // The chars the skeleton may rewrite in place besides 'l' (always 'i') and the joiners '-' and '_' (always a space,
+    // both rewritten by vectorized replaces): leetspeak digits and symbols, and the euro sign, searched for on its own so
+    // that this set stays ASCII (a set with a non-ASCII char takes a slower search).
+    private static readonly SearchValues<char> LeetCandidates = SearchValues.Create("0134578|!@$");
 
     private static void SkeletonizeInPlace(MappedBuffer folded, MappedBuffer output, ReadOnlySpan<byte> classes, ReadOnlySpan<byte> joined)
     {
@@ -215,32 +256,36 @@ public static class TextNormalizer
         chars.CopyTo(output.CharArray);
         folded.MapArray.AsSpan(0, 2 * n).CopyTo(output.MapArray);
         var o = output.CharArray.AsSpan(0, n);
+        o.Replace('l', 'i');
+        o.Replace('-', ' ');
+        o.Replace('_', ' ');
 
         // Visit only the chars that may change (a vectorized search between them) rather than every char of every
-        // word: 'l' reads as 'i' in every word, a joiner as a space; a leetspeak digit or symbol changes only inside a
-        // word (a maximal run of token chars) that has two letters or was rejoined from split letters.
+        // word: a leetspeak digit or symbol changes only inside a word (a maximal run of token chars) that has two
+        // letters or was rejoined from split letters.
         var tokenEnd = -1;
         var leet = false;
+        var euro = chars.IndexOf('\u20AC');
         var k = 0;
         while (k < n)
         {
-            var found = chars[k..].IndexOfAny(Rewritable);
-            if (found < 0)
+            var found = chars[k..].IndexOfAny(LeetCandidates);
+            var next = found < 0 ? -1 : k + found;
+            if (euro >= 0 && (next < 0 || euro < next))
+            {
+                next = euro;
+                var after = chars[(euro + 1)..].IndexOf('\u20AC');
+                euro = after < 0 ? -1 : euro + 1 + after;
+            }
+
+            if (next < 0)
             {
                 break;
             }
 
-            k += found;
+            k = next;
             var c = chars[k];
-            if (c == 'l')
-            {
-                o[k] = 'i';
-            }
-            else if (c is '-' or '_')
-            {
-                o[k] = ' ';
-            }
-            else if (IsTokenChar(chars, classes, k))
+            if (IsTokenChar(chars, classes, k))
             {
                 if (k >= tokenEnd)
                 {
@@ -322,6 +367,34 @@ public static class TextNormalizer
     }
 
     private static void Classify(ReadOnlySpan<char> chars, Span<byte> classes)
+    {
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // Sixteen ASCII chars at a time: a letter is 3 (WordChar | LetterChar), a digit 1, anything else 0.
+            ref var src = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(chars));
+            for (; i + 16 <= chars.Length; i += 16)
+            {
+                var lo = Vector128.LoadUnsafe(ref src, (nuint)i);
+                var hi = Vector128.LoadUnsafe(ref src, (nuint)(i + 8));
+                if (((lo | hi) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
+                {
+                    ClassifyScalar(chars.Slice(i, 16), classes.Slice(i, 16));
+                    continue;
+                }
+
+                var b = Vector128.Narrow(lo, hi);
+                var letter = Vector128.LessThan((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26));
+                var digit = Vector128.LessThan(b - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+                var cls = (letter & Vector128.Create((byte)(WordChar | LetterChar))) | (digit & Vector128.Create(WordChar));
+                cls.CopyTo(classes[i..]);
+            }
+        }
+
+        ClassifyScalar(chars[i..], classes[i..]);
+    }
+
+    private static void ClassifyScalar(ReadOnlySpan<char> chars, Span<byte> classes)
     {
         for (var i = 0; i < chars.Length; i++)
         {
