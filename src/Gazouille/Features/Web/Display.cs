@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gazouille.Hosting;
 using Humanizer;
 using Microsoft.Extensions.Localization;
 
@@ -7,12 +8,24 @@ namespace Gazouille.Features.Web;
 /// <summary>How things read on a page, in the reader's language.</summary>
 public static class Display
 {
-    /// <summary>"il y a 5 minutes" / "5 minutes ago"; the exact date goes in the title.</summary>
+    /// <summary>
+    /// "il y a 5 minutes" / "5 minutes ago"; the exact date goes in the title. Computed against the current second, and
+    /// kept for that second: every view of a page fills in each post's time afresh, and Humanizer reads its words through
+    /// a ResourceManager whose lock all views shared (thousands of times a second under load).
+    /// </summary>
     public static string Relative(string iso, TimeProvider clock)
     {
+        var culture = CultureInfo.CurrentUICulture;
+        var second = clock.GetUtcNow().ToUnixTimeSeconds();
+        var key = (iso, culture.Name, second);
+        if (RecentRelative.TryGetValue(key, out var known)) return known;
         if (!DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return iso;
-        return at.Humanize(clock.GetUtcNow(), CultureInfo.CurrentUICulture);
+        var text = at.Humanize(DateTimeOffset.FromUnixTimeSeconds(second), culture);
+        RecentRelative.Set(key, text);
+        return text;
     }
+
+    private static readonly BoundedMap<(string Iso, string Culture, long Second), string> RecentRelative = new(50_000);
 
     public static string Full(string iso) =>
         DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
