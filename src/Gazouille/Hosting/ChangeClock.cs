@@ -33,6 +33,9 @@ public enum ChangeKind : byte
 
 public readonly record struct ChangeKey(ChangeKind Kind, long Id)
 {
+    /// <summary>An account as shown and as the access checks see it: what its row, tokens and follows change.</summary>
+    public static ChangeKey[] AccountAndAccess(long accountId) => [new(ChangeKind.Account, accountId), new(ChangeKind.Access, accountId)];
+
     /// <summary>As numbers for the bus: kind, id, kind, id… (ids are snowflakes: all 64 bits are theirs).</summary>
     public static long[] Flatten(IEnumerable<ChangeKey> keys) => keys.SelectMany(k => new[] { (long)k.Kind, k.Id }).ToArray();
 
@@ -294,29 +297,20 @@ public sealed class ChangeClock
                     case LeakReview r: p.Keys.Add(new(ChangeKind.Status, r.StatusId)); break;
                     case Notification n: p.Keys.Add(new(ChangeKind.Notifications, n.AccountId)); break;
                     case Follow f:
-                        p.Keys.Add(new(ChangeKind.Account, f.FollowerId));
-                        p.Keys.Add(new(ChangeKind.Access, f.FollowerId));
+                        p.Keys.UnionWith(ChangeKey.AccountAndAccess(f.FollowerId));
                         p.Keys.Add(new(ChangeKind.Account, f.TargetId));
                         break;
-                    case TeamFollow f:
-                        p.Keys.Add(new(ChangeKind.Account, f.AccountId));
-                        p.Keys.Add(new(ChangeKind.Access, f.AccountId));
-                        break;
+                    case TeamFollow f: p.Keys.UnionWith(ChangeKey.AccountAndAccess(f.AccountId)); break;
                     case PersonalAccessToken t:
                         p.Keys.Add(new(ChangeKind.Token, t.Id));
-                        p.Keys.Add(new(ChangeKind.Account, t.AccountId));
-                        p.Keys.Add(new(ChangeKind.Access, t.AccountId));
+                        p.Keys.UnionWith(ChangeKey.AccountAndAccess(t.AccountId));
                         break;
                     case Account a:
                         // Suspension and organization decide whose favourites and replies count for everyone (I3, I5).
                         if (entry.State != EntityState.Modified || entry.Property(nameof(Account.Suspended)).IsModified
                             || entry.Property(nameof(Account.PartnerOrgId)).IsModified)
                             p.All = true;
-                        else
-                        {
-                            p.Keys.Add(new(ChangeKind.Account, a.Id));
-                            p.Keys.Add(new(ChangeKind.Access, a.Id));
-                        }
+                        else p.Keys.UnionWith(ChangeKey.AccountAndAccess(a.Id));
                         break;
                     case SigningKey:
                         // A rotation: the key that signs new posts (SigningKeyCache) changes everywhere at once.

@@ -25,7 +25,7 @@ public sealed class FollowGraph(GazouilleDb db, Notifier notifier, TimeProvider 
 
     public async Task<RelationshipEntity> UnfollowAsync(Viewer viewer, long targetId, CancellationToken ct)
     {
-        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Account, viewer.AccountId), new ChangeKey(ChangeKind.Access, viewer.AccountId), new ChangeKey(ChangeKind.Account, targetId)))
+        using (ChangeClock.Declare([.. ChangeKey.AccountAndAccess(viewer.AccountId), new ChangeKey(ChangeKind.Account, targetId)]))
             await db.Follows.Where(f => f.FollowerId == viewer.AccountId && f.TargetId == targetId).ExecuteDeleteAsync(ct);
         stream.Raise(db, Streaming.StreamEvent.AccessOf(viewer.AccountId));
         return await RelationshipAsync(viewer.AccountId, targetId, following: false, ct);

@@ -29,7 +29,7 @@ public sealed class StatusPublisher(
     /// <summary>
     /// The post the last <see cref="CreateAsync"/> wrote, detached from the context and with its author and mentioned
     /// accounts attached, as <see cref="StatusRenderer.LoadAsync"/> would read it back, with what else its rendering
-    /// needs: the answer to its creation is rendered from it without reading anything back (seven statements per post).
+    /// needs: the answer to its creation is rendered from it without reading anything back (six statements per post).
     /// Null when it answered with a post written earlier (the same Idempotency-Key), which may have been answered,
     /// boosted or favourited since and is rendered like any read.
     /// </summary>

@@ -42,7 +42,7 @@ public sealed class TeamDirectory(GazouilleDb db, InstanceUrls urls, LeakGate gu
 
     public async Task<TeamEntity> UnfollowAsync(Viewer viewer, Team team, CancellationToken ct)
     {
-        using (ChangeClock.Declare(new ChangeKey(ChangeKind.Account, viewer.AccountId), new ChangeKey(ChangeKind.Access, viewer.AccountId)))
+        using (ChangeClock.Declare(ChangeKey.AccountAndAccess(viewer.AccountId)))
             await db.TeamFollows.Where(f => f.TeamId == team.Id && f.AccountId == viewer.AccountId).ExecuteDeleteAsync(ct);
         stream.Raise(db, Streaming.StreamEvent.AccessOf(viewer.AccountId));
         return (await RenderAsync(viewer with { FollowedTeamIds = viewer.FollowedTeamIds.Where(t => t != team.Id).ToArray() }, [team], ct))[0];
