@@ -180,11 +180,19 @@ public sealed class WebPageCacheTests : IAsyncLifetime
         var html = ViewerHtml.Cut(
             "<form><input name=\"__RequestVerificationToken\" type=\"hidden\" value=\"OLD-token\"></form>" +
             "<p><time datetime=\"2026-11-26T11:59:00Z\" title=\"t\">a minute ago</time></p>", "OLD-token");
-        using var writer = new StringWriter();
         var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
-        html.Fill("NEW-token", new FixedClock(DateTimeOffset.Parse("2026-11-26T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), encoder)
-            .WriteTo(writer, encoder);
-        Assert.Equal("<form><input name=\"__RequestVerificationToken\" type=\"hidden\" value=\"NEW-token\"></form>" +
-            "<p><time datetime=\"2026-11-26T11:59:00Z\" title=\"t\">2 hours ago</time></p>", writer.ToString());
+        var filled = html.Fill("NEW-token", new FixedClock(DateTimeOffset.Parse("2026-11-26T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), encoder);
+        const string expected = "<form><input name=\"__RequestVerificationToken\" type=\"hidden\" value=\"NEW-token\"></form>" +
+            "<p><time datetime=\"2026-11-26T11:59:00Z\" title=\"t\">2 hours ago</time></p>";
+        using var writer = new StringWriter();
+        filled.WriteTo(writer, encoder);
+        Assert.Equal(expected, writer.ToString());
+
+        // A view moves it into its buffer as strings (how MVC writes it to the response): the same HTML.
+        var builder = new HtmlContentBuilder();
+        Assert.IsAssignableFrom<IHtmlContentContainer>(filled).MoveTo(builder);
+        using var moved = new StringWriter();
+        builder.WriteTo(moved, encoder);
+        Assert.Equal(expected, moved.ToString());
     }
 }

@@ -29,7 +29,10 @@ public sealed class ViewerHtmlTagHelper(ViewerHtmlCache cache) : TagHelper
         if (Slot is { Key: { } key, Deps: { } deps } slot)
         {
             var http = ViewContext.HttpContext;
-            cache.Store(http, http.Viewer(), slot.UrlBase, key, slot.Since, deps, content.GetContent());
+            var html = content.GetContent();
+            cache.Store(http, http.Viewer(), slot.UrlBase, key, slot.Since, deps, html);
+            output.Content.SetHtmlContent(html); // one string, written to the response as it is
+            return;
         }
         output.Content.SetHtmlContent(content);
     }
