@@ -348,7 +348,45 @@ public sealed class TermMatcher
 
             if (hasShort)
             {
-                TryShort(text, pos, hits);
+                TryShortPacked(text, pos, packed, hits);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryShort"/> at a position with <see cref="PrefixLength"/> chars after it, from its packed first chars:
+    /// each short length's key bit is read from them before any boundary test or char read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TryShortPacked(ReadOnlySpan<char> text, int pos, ulong packed, List<TermHit> hits)
+    {
+        var c = (char)packed;
+        if ((_shortFirst[c >> 6] & (1UL << c)) == 0)
+        {
+            return;
+        }
+
+        foreach (var length in _shortLengths)
+        {
+            // The bit ShortHash gives the key of this length: its chars, then its length from bit 48.
+            var bit = (int)((((packed & ((1UL << (16 * length)) - 1)) | ((ulong)length << 48)) * 0x9E3779B97F4A7C15UL) >> (64 - 13));
+            if ((_shortBloom[bit >> 6] & (1UL << bit)) == 0)
+            {
+                continue;
+            }
+
+            var end = pos + length;
+            if (end < text.Length && char.IsLetterOrDigit(text[end]) && char.IsLetterOrDigit(text[end - 1]))
+            {
+                continue;
+            }
+
+            if (_lookup.TryGetValue(text.Slice(pos, length), out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    hits.Add(new TermHit(pos, length, id));
+                }
             }
         }
     }
