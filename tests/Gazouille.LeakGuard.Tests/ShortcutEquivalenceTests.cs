@@ -235,6 +235,7 @@ public class WindowedScanTests
             var bits = NounStarts.WhiteSpaces(chars, 0);
             Assert.True(((bits >> 10) & 1) == (char.IsWhiteSpace((char)c) ? 1ul : 0ul), $"U+{c:X4}");
             Assert.Equal(0ul, bits & ~(1ul << 10));
+            Assert.Equal(bits << 1, NounStarts.WhiteSpaces(chars, -1)); // the first block: char -1 is none
         }
 
         // The text's last char starts no word after it, in either path.

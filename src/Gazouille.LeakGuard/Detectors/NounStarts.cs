@@ -48,7 +48,7 @@ internal ref struct NounStarts
         }
     }
 
-    // The nouns by first char (all ASCII lower-case letters).
+    // The nouns by first char (all of them words of two or more ASCII lower-case letters).
     private static readonly string[][] ByInitial = BuildByInitial();
 
     private static string[][] BuildByInitial()
@@ -62,10 +62,30 @@ internal ref struct NounStarts
         return byInitial;
     }
 
+    // A bit per pair of lower-case ASCII letters that begins a noun: most words stop at this test.
+    private static readonly ulong[] FirstPairs = BuildFirstPairs();
+
+    private static ulong[] BuildFirstPairs()
+    {
+        var bits = new ulong[(26 * 26 + 63) / 64];
+        foreach (var w in QuantityDetector.NounWords)
+        {
+            var pair = ((w[0] - 'a') * 26) + (w[1] - 'a');
+            bits[pair >> 6] |= 1ul << pair;
+        }
+
+        return bits;
+    }
+
     private static bool StartsNoun(ReadOnlySpan<char> s)
     {
-        var c = s[0];
-        if (c >= 128 || ByInitial[c] is not { } words)
+        if (s.Length < 2 || (uint)(s[0] - 'a') >= 26 || (uint)(s[1] - 'a') >= 26)
+        {
+            return false;
+        }
+
+        var pair = ((s[0] - 'a') * 26) + (s[1] - 'a');
+        if ((FirstPairs[pair >> 6] & (1ul << pair)) == 0 || ByInitial[s[0]] is not { } words)
         {
             return false;
         }
@@ -86,6 +106,12 @@ internal ref struct NounStarts
     {
         // A white space as the text's last char starts no word.
         var last = text.Length - 1;
+        if (from == -1 && Width <= last && Vector256.IsHardwareAccelerated)
+        {
+            // The first block: no char before the text, and char 63 is the next block's first bit.
+            return WhiteSpaces(text, 0) << 1;
+        }
+
         if (from >= 0 && from + Width <= last && Vector256.IsHardwareAccelerated)
         {
             ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
@@ -93,19 +119,30 @@ internal ref struct NounStarts
             var v1 = Vector256.LoadUnsafe(ref first, (nuint)(from + 16));
             var v2 = Vector256.LoadUnsafe(ref first, (nuint)(from + 32));
             var v3 = Vector256.LoadUnsafe(ref first, (nuint)(from + 48));
-            if (((v0 | v1 | v2 | v3) & Vector256.Create((ushort)0xFF80)) == Vector256<ushort>.Zero)
+            var vectorBits = AsciiWhiteSpaces(v0) | (AsciiWhiteSpaces(v1) << 16) | (AsciiWhiteSpaces(v2) << 32) | (AsciiWhiteSpaces(v3) << 48);
+
+            // A non-ASCII char ("€", a no-break space) is looked up on its own.
+            var high = Vector256.Create((ushort)0x7F);
+            var nonAscii = Vector256.GreaterThan(v0, high).ExtractMostSignificantBits() | ((ulong)Vector256.GreaterThan(v1, high).ExtractMostSignificantBits() << 16)
+                | ((ulong)Vector256.GreaterThan(v2, high).ExtractMostSignificantBits() << 32) | ((ulong)Vector256.GreaterThan(v3, high).ExtractMostSignificantBits() << 48);
+            for (; nonAscii != 0; nonAscii &= nonAscii - 1)
             {
-                return AsciiWhiteSpaces(v0) | (AsciiWhiteSpaces(v1) << 16) | (AsciiWhiteSpaces(v2) << 32) | (AsciiWhiteSpaces(v3) << 48);
+                var k = BitOperations.TrailingZeroCount(nonAscii);
+                if (char.IsWhiteSpace(text[from + k]))
+                {
+                    vectorBits |= 1ul << k;
+                }
             }
+
+            return vectorBits;
         }
 
         var bits = 0ul;
-        for (var k = 0; k < Width; k++)
+        for (int i = Math.Max(from, 0), end = Math.Min(from + Width, last); i < end; i++)
         {
-            var i = from + k;
-            if (i >= 0 && i < last && char.IsWhiteSpace(text[i]))
+            if (char.IsWhiteSpace(text[i]))
             {
-                bits |= 1ul << k;
+                bits |= 1ul << (i - from);
             }
         }
 
