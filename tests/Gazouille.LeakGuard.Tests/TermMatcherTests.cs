@@ -59,6 +59,20 @@ public class TermMatcherTests
             }
         }, iter: 2000);
 
+    [Fact]
+    public void Keys_crowded_under_one_prefix_and_length_agree_with_the_SearchValues_scan() =>
+        // Up to 40 keys of one length under "quat" (a hash lookup past a few, a comparison with each below): present,
+        // absent, and differing from a key by their last char only.
+        Gen.Select(Gen.String[Gen.OneOf<char>('a', 'b', 'c'), 2, 2].Array[1, 40], Gen.Int[0, 9].Array[1, 30]).Sample((tails, picks) =>
+        {
+            var entries = tails.Distinct().Select(t => new TermEntry("client", "quato" + t)).ToList();
+            var matcher = new TermMatcher(entries);
+            var reference = new SearchValuesTermMatcher(entries);
+            var text = string.Join(' ', picks.Select(k => "quato" + (k < tails.Length ? tails[k] : "ab" + k) + (k % 3 == 0 ? "x" : string.Empty)));
+            Assert.Equal(Hits(reference, text), Hits(matcher, text));
+            Assert.NotEmpty(Hits(matcher, "quato" + tails[0]));
+        }, iter: 2000);
+
     private static readonly Gen<string> LongTerm = Gen.OneOf(
         Gen.OneOf<string>("abcd", "abcde", "quat", "quatar", "quatorze", "kalo", "kalo ri", "Ωmega", "@tlas", "atlas", "abc d"),
         Gen.String[Gen.OneOf<char>('a', 'b', 'q', 'u', 't', 'é', '1'), 4, 12]);

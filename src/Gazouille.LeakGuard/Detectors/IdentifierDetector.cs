@@ -138,24 +138,22 @@ internal static partial class IdentifierDetector
     /// <summary>Two letters (any script: case-insensitive look-alikes count) then two digits, as an IBAN starts.</summary>
     private static bool HasLettersThenDigits(string text)
     {
-        // Only a digit (an ASCII one, or a non-ASCII char) can be the third char of such a quadruple: the search skips
-        // the rest of the post between them.
+        // Only a digit can be the third char of such a quadruple: a plain loop passes over the other ASCII chars with
+        // one compare each. (A vectorized jump to the next ASCII digit or non-ASCII char stopped at every accented
+        // letter of a French post, a search call each.)
         var span = text.AsSpan();
-        var d = 2;
-        while (d + 1 < span.Length)
+        for (var d = 2; d + 1 < span.Length; d++)
         {
-            d = DigitSearch.NextPossibleDigit(span, d);
-            if (d < 0)
+            var c = span[d];
+            if (c < 128 && (uint)(c - '0') > 9)
             {
-                return false;
+                continue;
             }
 
-            if (d + 1 < span.Length && char.IsDigit(span[d]) && char.IsDigit(span[d + 1]) && char.IsLetter(span[d - 2]) && char.IsLetter(span[d - 1]))
+            if (char.IsDigit(c) && char.IsDigit(span[d + 1]) && char.IsLetter(span[d - 2]) && char.IsLetter(span[d - 1]))
             {
                 return true;
             }
-
-            d++;
         }
 
         return false;

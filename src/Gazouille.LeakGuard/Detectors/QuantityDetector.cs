@@ -32,7 +32,7 @@ internal static partial class QuantityDetector
 
     // Anchored (\G): tried only at the few positions where a count can start, before a noun found by its anchors.
     [GeneratedRegex(@"\G(?<![\w.,])(?<num>" + Count + @")\s(?:[a-z\-]{2,14}\s)?(?<noun>" + BusinessNoun + "|" + PeopleNoun + @")(?!\w)(?! de travail| informatiques?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
-    private static partial Regex CountThenNoun();
+    internal static partial Regex CountThenNoun();
 
     [GeneratedRegex(@"(?<![\w])(?:(?:une |l'|notre |son |leur |an |a |our |the )?(?:equipe|team|effectif|staff|task force|squad))\s(?:de|of|d')\s?(?<num>" + Count + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex TeamOf();
@@ -40,9 +40,9 @@ internal static partial class QuantityDetector
     [GeneratedRegex(@"(?<![\w])(?:lay(?:ing)? off|laid off|let go of|cut|cutting|fire|firing|hire|hiring|licencier|licencie|virer|supprimer|recruter|embaucher|staffer|mobiliser)\s(?<num>\d{1,6}|" + Count + @")(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 250)]
     private static partial Regex VerbThenCount();
 
-    // Literal words each pattern must contain (the "?" suffixes dropped), to run it only around them.
-    private static readonly SearchValues<string> NounAnchors = SearchValues.Create(
-        (BusinessNoun + "|" + PeopleNoun).Replace("?", string.Empty, StringComparison.Ordinal).Split('|'), StringComparison.Ordinal);
+    // Literal words each pattern must contain, to run it only around them: a noun's optional last char ("postes?") is
+    // dropped with its "?", so that "1 poste" is found as well as "20 postes".
+    internal static readonly string[] NounWords = [.. (BusinessNoun + "|" + PeopleNoun).Split('|').Select(w => w.EndsWith('?') ? w[..^2] : w)];
 
     private static readonly SearchValues<string> TeamAnchors =
         SearchValues.Create(["equipe", "team", "effectif", "staff", "task force", "squad"], StringComparison.Ordinal);
@@ -143,17 +143,13 @@ internal static partial class QuantityDetector
         try
         {
             // A count match is at most three words, each after one whitespace char ("une dizaine de devs" is
-            // "une dizaine" + one optional word + the noun): its window starts at the third word before the noun.
-            var offset = 0;
-            while (offset < span.Length)
+            // "une dizaine" + one optional word + the noun): its window starts at the third word before the noun. The
+            // noun itself follows a white space in every match, so only the words after one are looked at (a noun
+            // elsewhere, "-personnes", gave a one-char window where no count can start: no noun begins with a digit or
+            // with a count word and a white space).
+            var nounsAt = new NounStarts(span);
+            while (nounsAt.Next() is var anchor and >= 0)
             {
-                var found = span[offset..].IndexOfAny(NounAnchors);
-                if (found < 0)
-                {
-                    break;
-                }
-
-                var anchor = offset + found;
                 var wordStart = anchor;
                 for (var word = 0; word < 3 && wordStart > 0 && char.IsWhiteSpace(span[wordStart - 1]); word++)
                 {
@@ -165,7 +161,6 @@ internal static partial class QuantityDetector
                 }
 
                 nouns.Add(anchor, anchor + 1, Math.Min(anchor - wordStart, CountBefore), 0);
-                offset = anchor + 1;
             }
 
             // A match starts before its noun, at a position not preceded by a letter or digit (the lookbehind): the

@@ -45,36 +45,62 @@ internal static partial class SecretDetector
         }
 
         // A long token lies inside a run of 32+ token chars: the pattern runs only on those runs.
-        // One pass with a table: a post's words are short, and a search call per word cost more than the word.
         var span = text.AsSpan();
-        var isToken = TokenCharTable;
-        var i = 0;
-        while (i < span.Length)
+        var probe = MinTokenRun - 1;
+        while (NextLongRun(span, ref probe, out var start, out var end))
         {
-            if (span[i] >= 128 || !isToken[span[i]])
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < span.Length && span[i] < 128 && isToken[span[i]])
-            {
-                i++;
-            }
-
-            var end = i;
-            if (end - start < 32)
-            {
-                continue;
-            }
-
             foreach (var m in LongToken().EnumerateMatches(span[..Math.Min(span.Length, end + 1)], start))
             {
                 AddToken(ctx, text, m.Index, m.Index + m.Length);
             }
         }
     }
+
+    /// <summary>The fewest chars of a long token (the pattern's {32,256}).</summary>
+    internal const int MinTokenRun = 32;
+
+    /// <summary>
+    /// The next maximal run of <see cref="MinTokenRun"/> or more token chars, in order. Such a run covers one of every
+    /// <see cref="MinTokenRun"/> positions, so only those are probed (start with <paramref name="probe"/> at
+    /// <see cref="MinTokenRun"/> − 1): a post's words are short, and most probes land on a separator or a short word.
+    /// </summary>
+    internal static bool NextLongRun(ReadOnlySpan<char> span, ref int probe, out int start, out int end)
+    {
+        for (var p = probe; p < span.Length; p += MinTokenRun)
+        {
+            if (!IsTokenChar(span[p]))
+            {
+                continue;
+            }
+
+            var s = p;
+            while (s > 0 && IsTokenChar(span[s - 1]))
+            {
+                s--;
+            }
+
+            var e = p + 1;
+            while (e < span.Length && IsTokenChar(span[e]))
+            {
+                e++;
+            }
+
+            // A shorter run holds no other probe: the next one lies past it.
+            if (e - s >= MinTokenRun)
+            {
+                start = s;
+                end = e;
+                probe = p + (MinTokenRun * ((e - p + MinTokenRun - 1) / MinTokenRun));
+                return true;
+            }
+        }
+
+        start = end = probe = span.Length;
+        return false;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool IsTokenChar(char c) => c < 128 && TokenCharTable[c];
 
     private const string TokenChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=";
 

@@ -31,9 +31,12 @@ public sealed class TermMatcher
 
     private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    // Keys of PrefixLength chars or more: exact prefix (packed) → the distinct key lengths under it, longest first.
-    // Split: the index of the first length under LongKey (the long ones come first).
-    private readonly Dictionary<ulong, (int[] Lengths, int Split)> _prefixLengths = [];
+    // Keys of PrefixLength chars or more, by exact prefix (packed) in an open-addressing table whose slot comes from
+    // the filter's multiplicative hash: under each prefix, its keys by length. A verification compares the text with
+    // the one or two keys of a length rather than hashing it for a dictionary lookup.
+    private readonly ulong[] _prefixSlots;
+    private readonly PrefixKeys?[] _prefixKeys;
+    private readonly int _prefixSlotShift;
     private readonly ulong[] _bloom;
     private readonly int _bloomShift;
 
@@ -96,7 +99,7 @@ public sealed class TermMatcher
 
         var shortLengths = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
         _shortFirst = new ulong[65536 / 64];
-        var prefixes = new Dictionary<ulong, SortedSet<int>>();
+        var prefixes = new Dictionary<ulong, List<string>>();
         var tailBits = BloomBits(byKey.Count);
         _tailBloom = new ulong[(1 << tailBits) / 64];
         _tailShift = 64 - tailBits;
@@ -120,12 +123,12 @@ public sealed class TermMatcher
                 var e = TailHash(packed, Pack(key.AsSpan(PrefixLength)), 0);
                 _eightBloom[e >> 6] |= 1UL << (int)e;
             }
-            if (!prefixes.TryGetValue(packed, out var lengths))
+            if (!prefixes.TryGetValue(packed, out var keys))
             {
-                prefixes[packed] = lengths = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+                prefixes[packed] = keys = [];
             }
 
-            lengths.Add(key.Length);
+            keys.Add(key);
         }
 
         _shortLengths = [.. shortLengths];
@@ -134,14 +137,45 @@ public sealed class TermMatcher
         var bits = BloomBits(prefixes.Count);
         _bloom = new ulong[(1 << bits) / 64];
         _bloomShift = 64 - (bits - 6);
-        foreach (var (packed, lengths) in prefixes)
+        var slotBits = 1;
+        while ((1 << slotBits) < 2 * prefixes.Count)
         {
-            int[] sorted = [.. lengths];
-            _prefixLengths[packed] = (sorted, sorted.Count(l => l >= LongKey));
+            slotBits++;
+        }
+
+        _prefixSlots = new ulong[1 << slotBits];
+        _prefixKeys = new PrefixKeys?[1 << slotBits];
+        _prefixSlotShift = 64 - slotBits;
+        foreach (var (packed, keys) in prefixes)
+        {
+            int[] lengths = [.. keys.Select(k => k.Length).Distinct().OrderDescending()];
+            var byLength = lengths.Select(l => keys.Where(k => k.Length == l).ToArray()).ToArray();
+            var slot = PrefixSlot(packed);
+            while (_prefixKeys[slot] is not null)
+            {
+                slot = (slot + 1) & (_prefixKeys.Length - 1);
+            }
+
+            _prefixSlots[slot] = packed;
+            _prefixKeys[slot] = new PrefixKeys(lengths, lengths.Count(l => l >= LongKey), byLength, [.. byLength.Select(ks => ks.Select(k => byKey[k]).ToArray())]);
             var (word, mask) = PrefixBits(packed);
             _bloom[word] |= mask;
         }
     }
+
+    private const int MaxKeysCompared = 4;
+
+    /// <summary>The keys under one prefix: their lengths, longest first (the first <c>Split</c> of them <see cref="LongKey"/> or more), and for each length its keys and their entries.</summary>
+    private sealed class PrefixKeys(int[] lengths, int split, string[][] keys, int[][][] ids)
+    {
+        public readonly int[] Lengths = lengths;
+        public readonly int Split = split;
+        public readonly string[][] Keys = keys;
+        public readonly int[][][] Ids = ids;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PrefixSlot(ulong packed) => (int)((packed * 0x9E3779B97F4A7C15UL) >> _prefixSlotShift);
 
     public IReadOnlyList<TermEntry> Entries { get; }
 
@@ -187,6 +221,8 @@ public sealed class TermMatcher
     }
 
     /// <summary>Appends every whole-word match in <paramref name="text"/> (a skeleton view) to <paramref name="hits"/>.</summary>
+    /// <remarks>No zeroing of the 2 KB position buffer on each call: only the positions a block wrote are read.</remarks>
+    [SkipLocalsInit]
     public void FindAll(ReadOnlySpan<char> text, List<TermHit> hits)
     {
         if (KeyCount == 0)
@@ -348,7 +384,45 @@ public sealed class TermMatcher
 
             if (hasShort)
             {
-                TryShort(text, pos, hits);
+                TryShortPacked(text, pos, packed, hits);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryShort"/> at a position with <see cref="PrefixLength"/> chars after it, from its packed first chars:
+    /// each short length's key bit is read from them before any boundary test or char read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TryShortPacked(ReadOnlySpan<char> text, int pos, ulong packed, List<TermHit> hits)
+    {
+        var c = (char)packed;
+        if ((_shortFirst[c >> 6] & (1UL << c)) == 0)
+        {
+            return;
+        }
+
+        foreach (var length in _shortLengths)
+        {
+            // The bit ShortHash gives the key of this length: its chars, then its length from bit 48.
+            var bit = (int)((((packed & ((1UL << (16 * length)) - 1)) | ((ulong)length << 48)) * 0x9E3779B97F4A7C15UL) >> (64 - 13));
+            if ((_shortBloom[bit >> 6] & (1UL << bit)) == 0)
+            {
+                continue;
+            }
+
+            var end = pos + length;
+            if (end < text.Length && char.IsLetterOrDigit(text[end]) && char.IsLetterOrDigit(text[end - 1]))
+            {
+                continue;
+            }
+
+            if (_lookup.TryGetValue(text.Slice(pos, length), out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    hits.Add(new TermHit(pos, length, id));
+                }
             }
         }
     }
@@ -434,14 +508,22 @@ public sealed class TermMatcher
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void TryPrefix(ReadOnlySpan<char> text, int pos, ulong packed, List<TermHit> hits)
     {
-        if (_prefixLengths.TryGetValue(packed, out var lengths))
+        var entries = _prefixKeys;
+        var slots = _prefixSlots;
+        for (var slot = PrefixSlot(packed); entries[slot] is { } prefix; slot = (slot + 1) & (entries.Length - 1))
         {
-            MatchLongAt(text, pos, packed, lengths.Lengths, lengths.Split, hits);
+            if (slots[slot] == packed)
+            {
+                MatchLongAt(text, pos, packed, prefix, hits);
+                return;
+            }
         }
     }
 
-    private void MatchLongAt(ReadOnlySpan<char> text, int pos, ulong packed, int[] lengths, int split, List<TermHit> hits)
+    private void MatchLongAt(ReadOnlySpan<char> text, int pos, ulong packed, PrefixKeys prefix, List<TermHit> hits)
     {
+        var lengths = prefix.Lengths;
+        var split = prefix.Split;
         ref var first = ref MemoryMarshal.GetReference(text);
 
         // Lengths come longest first: one test on the first eight chars rules out all the long ones at once, before
@@ -472,11 +554,38 @@ public sealed class TermMatcher
 
             var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, end - PrefixLength)));
             var t = TailHash(packed, tail, length);
-            if ((_tailBloom[t >> 6] & (1UL << (int)t)) != 0 && _lookup.TryGetValue(text.Slice(pos, length), out var ids))
+            if ((_tailBloom[t >> 6] & (1UL << (int)t)) == 0)
             {
-                foreach (var id in ids)
+                continue;
+            }
+
+            // Keys are distinct: at most one of this length equals the text here. Past a few keys (a prefix like
+            // "quat" shared by hundreds of terms), one hash lookup costs less than comparing them in turn.
+            var slice = text.Slice(pos, length);
+            var keys = prefix.Keys[k];
+            if (keys.Length > MaxKeysCompared)
+            {
+                if (_lookup.TryGetValue(slice, out var ids))
                 {
-                    hits.Add(new TermHit(pos, length, id));
+                    foreach (var id in ids)
+                    {
+                        hits.Add(new TermHit(pos, length, id));
+                    }
+                }
+
+                continue;
+            }
+
+            for (var j = 0; j < keys.Length; j++)
+            {
+                if (slice.SequenceEqual(keys[j]))
+                {
+                    foreach (var id in prefix.Ids[k][j])
+                    {
+                        hits.Add(new TermHit(pos, length, id));
+                    }
+
+                    break;
                 }
             }
         }

@@ -210,6 +210,8 @@ public static class TextNormalizer
     private const byte WordChar = 1; // char.IsLetterOrDigit
     private const byte LetterChar = 2; // char.IsLetter (a letter is also a word char)
 
+    // No zeroing of the stack scratch: Classify writes every class, and the two marks are cleared below.
+    [SkipLocalsInit]
     private static MappedBuffer Skeletonize(MappedBuffer folded)
     {
         var n = folded.Length;
