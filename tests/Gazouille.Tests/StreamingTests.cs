@@ -174,6 +174,7 @@ public sealed class StreamingTests : IAsyncLifetime
     [InlineData("/api/v1/streaming/list?list=1", 404)]
     [InlineData("/api/v1/streaming/list", 400)]
     [InlineData("/api/v1/streaming/team?team=nope", 404)]
+    [InlineData("/api/v1/streaming/team?team=o%00ps", 404)] // a NUL, which PostgreSQL refuses in a query's parameter
     [InlineData("/api/v1/streaming/team", 400)]
     [InlineData("/api/v1/streaming?stream=nope", 400)]
     [InlineData("/api/v1/streaming/nope", 404)]
@@ -241,7 +242,8 @@ public sealed class StreamingTests : IAsyncLifetime
                  {
                      ("{not json", 400), ("[1,2,3]", 400), ("\"subscribe\"", 400), ("""{"type":"subscribe","stream":"nope"}""", 400),
                      ("""{"type":"subscribe","stream":"hashtag"}""", 400), ("""{"type":"subscribe","stream":"list","list":7}""", 404),
-                     ("""{"type":"subscribe","stream":"team","team":"nope"}""", 404), ("""{"type":"subscribe","stream":{"a":1}}""", 400),
+                     ("""{"type":"subscribe","stream":"team","team":"nope"}""", 404), ("""{"type":"subscribe","stream":"team","team":"o\u0000ps"}""", 404),
+                     ("""{"type":"subscribe","stream":{"a":1}}""", 400),
                      ("""{"type":"explode"}""", 400),
                  })
         {

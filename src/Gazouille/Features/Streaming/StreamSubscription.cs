@@ -55,7 +55,8 @@ public sealed record StreamSubscription(string Name, string? Tag = null, long? T
             case "team":
                 var h = team?.Trim().TrimStart('@').ToLowerInvariant();
                 if (string.IsNullOrEmpty(h)) return (null, 400, "No team for stream provided");
-                if (h.Length > MaxParameterLength) return (null, 404, ApiError.NotFound.Error);
+                // No handle holds a control character (PostgreSQL would refuse a NUL in the query's parameter).
+                if (h.Length > MaxParameterLength || h.Any(char.IsControl)) return (null, 404, ApiError.NotFound.Error);
                 var id = await db.Teams.AsNoTracking().Where(x => x.Handle == h).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
                 // As the team timeline: a guest knows only the teams that grant its org (I4: same answer as a missing team).
                 if (id is not { } teamId || (viewer.IsGuest && !viewer.GrantedTeamIds.Contains(teamId))) return (null, 404, ApiError.NotFound.Error);
