@@ -97,13 +97,7 @@ public class AmountGroupTests
         var matched = 0;
         for (var n = 0; n < 30_000; n++)
         {
-            var parts = new string[random.Next(1, 9)];
-            for (var i = 0; i < parts.Length; i++)
-            {
-                parts[i] = pieces[random.Next(pieces.Length)];
-            }
-
-            var text = string.Concat(parts);
+            var text = RandomTexts.Of(random, pieces, maxPieces: 8);
             matched += AssertSameGroups(text, currencyFirst: false) + AssertSameGroups(text, currencyFirst: true);
         }
 
@@ -137,13 +131,7 @@ public class WindowedScanTests
         var runs = 0;
         for (var n = 0; n < 20_000; n++)
         {
-            var text = new System.Text.StringBuilder();
-            for (var i = random.Next(1, 16); i > 0; i--)
-            {
-                text.Append(pieces[random.Next(pieces.Length)]);
-            }
-
-            var s = text.ToString();
+            var s = RandomTexts.Of(random, pieces, maxPieces: 15);
             var expected = MaximalRuns(s);
             var found = new List<(int, int)>();
             var probe = SecretDetector.MinTokenRun - 1;
@@ -209,14 +197,10 @@ public class WindowedScanTests
         var matched = 0;
         for (var n = 0; n < 20_000; n++)
         {
-            var text = new System.Text.StringBuilder();
-            for (var i = random.Next(1, 12); i > 0; i--)
-            {
-                text.Append(pieces[random.Next(pieces.Length)]);
-            }
+            var text = RandomTexts.Of(random, pieces, maxPieces: 11);
 
             // Past 64 chars now and then, so that the white-space blocks' edges are crossed.
-            var s = random.Next(4) == 0 ? new string('a', random.Next(50, 70)) + " " + text : text.ToString();
+            var s = random.Next(4) == 0 ? new string('a', random.Next(50, 70)) + " " + text : text;
             var expected = WholeTextCounts(s);
             Assert.True(expected.SequenceEqual(DetectedCounts(s)), $"\"{s}\": expected {string.Join(" ", expected)}, found {string.Join(" ", DetectedCounts(s))}");
             matched += expected.Count;
@@ -271,5 +255,21 @@ public class HeadcountNounTests
     {
         var finding = Assert.Single(LeakGuardEngine.Default.Check(text, LeakAudience.Public).Findings, f => f.Type == FindingTypes.Headcount);
         Assert.Equal(expected, text[finding.Start..finding.End]);
+    }
+}
+
+/// <summary>Random texts for the equivalence tests: pieces drawn from a list and joined.</summary>
+internal static class RandomTexts
+{
+    /// <summary>1 to <paramref name="maxPieces"/> pieces of <paramref name="pieces"/>, drawn with <paramref name="random"/>.</summary>
+    public static string Of(Random random, string[] pieces, int maxPieces)
+    {
+        var parts = new string[random.Next(1, maxPieces + 1)];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = pieces[random.Next(pieces.Length)];
+        }
+
+        return string.Concat(parts);
     }
 }

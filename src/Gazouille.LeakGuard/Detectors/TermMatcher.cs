@@ -404,8 +404,8 @@ public sealed class TermMatcher
 
         foreach (var length in _shortLengths)
         {
-            // The bit ShortHash gives the key of this length: its chars, then its length from bit 48.
-            var bit = (int)((((packed & ((1UL << (16 * length)) - 1)) | ((ulong)length << 48)) * 0x9E3779B97F4A7C15UL) >> (64 - 13));
+            // The bit ShortHash gives the key of this length, from the chars already packed.
+            var bit = ShortBit((packed & ((1UL << (16 * length)) - 1)) | ((ulong)length << 48));
             if ((_shortBloom[bit >> 6] & (1UL << bit)) == 0)
             {
                 continue;
@@ -419,10 +419,7 @@ public sealed class TermMatcher
 
             if (_lookup.TryGetValue(text.Slice(pos, length), out var ids))
             {
-                foreach (var id in ids)
-                {
-                    hits.Add(new TermHit(pos, length, id));
-                }
+                AddHits(pos, length, ids, hits);
             }
         }
     }
@@ -479,8 +476,12 @@ public sealed class TermMatcher
             packed |= (ulong)key[k] << (16 * k);
         }
 
-        return (int)((packed * 0x9E3779B97F4A7C15UL) >> (64 - 13));
+        return ShortBit(packed);
     }
+
+    /// <summary>The <see cref="_shortBloom"/> bit of a short key packed as <see cref="ShortHash"/> packs it: its chars, then its length from bit 48.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ShortBit(ulong packed) => (int)((packed * 0x9E3779B97F4A7C15UL) >> (64 - 13));
 
     private void MatchShortAt(ReadOnlySpan<char> text, int pos, List<TermHit> hits)
     {
@@ -496,11 +497,18 @@ public sealed class TermMatcher
             var bit = ShortHash(key);
             if ((_shortBloom[bit >> 6] & (1UL << bit)) != 0 && _lookup.TryGetValue(key, out var ids))
             {
-                foreach (var id in ids)
-                {
-                    hits.Add(new TermHit(pos, length, id));
-                }
+                AddHits(pos, length, ids, hits);
             }
+        }
+    }
+
+    /// <summary>Appends a hit for each entry of the key found at <paramref name="pos"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddHits(int pos, int length, int[] ids, List<TermHit> hits)
+    {
+        foreach (var id in ids)
+        {
+            hits.Add(new TermHit(pos, length, id));
         }
     }
 
@@ -567,10 +575,7 @@ public sealed class TermMatcher
             {
                 if (_lookup.TryGetValue(slice, out var ids))
                 {
-                    foreach (var id in ids)
-                    {
-                        hits.Add(new TermHit(pos, length, id));
-                    }
+                    AddHits(pos, length, ids, hits);
                 }
 
                 continue;
@@ -580,10 +585,7 @@ public sealed class TermMatcher
             {
                 if (slice.SequenceEqual(keys[j]))
                 {
-                    foreach (var id in prefix.Ids[k][j])
-                    {
-                        hits.Add(new TermHit(pos, length, id));
-                    }
+                    AddHits(pos, length, prefix.Ids[k][j], hits);
 
                     break;
                 }
