@@ -20,6 +20,8 @@ public sealed partial class WebTextTests
         var english = Keys("WebText.resx");
         var french = Keys("WebText.fr.resx");
         Assert.Equal(english.Order(), french.Order());
+        // The resource build keeps one of two names that differ only in case and drops the other (MSB3568).
+        Assert.Empty(english.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" / ", g)));
         var used = Directory.EnumerateFiles(Path.Combine(SourceRoot(), "Features"), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
             .SelectMany(f => Lookup().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
