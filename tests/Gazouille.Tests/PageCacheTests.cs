@@ -1,9 +1,13 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Gazouille.Features.Statuses;
 using Gazouille.Features.Timelines;
 using Gazouille.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gazouille.Tests;
@@ -18,13 +22,13 @@ public sealed class PageCacheTests : IAsyncLifetime
 {
     private GazouilleFactory _f = null!;
     private HttpClient _alice = null!, _bob = null!, _carol = null!, _mod = null!;
-    private long _aliceId;
+    private long _aliceId, _bobId;
 
     public async ValueTask InitializeAsync()
     {
         _f = await GazouilleFactory.StartAsync();
         (_aliceId, _alice) = await _f.SignedInAsync("alice");
-        (_, _bob) = await _f.SignedInAsync("bob");
+        (_bobId, _bob) = await _f.SignedInAsync("bob");
         (_, _carol) = await _f.SignedInAsync("carol");
         (_, _mod) = await _f.SignedInAsync("mod", AccountRole.Moderator);
         await _bob.PostOkAsync($"/api/v1/accounts/{_aliceId}/follow");
@@ -49,6 +53,39 @@ public sealed class PageCacheTests : IAsyncLifetime
 
     private static JsonElement? Find(JsonElement[] page, string id) =>
         page.Where(s => s.Str("id") == id).Select(s => (JsonElement?)s).FirstOrDefault();
+
+    [Fact]
+    public async Task A_kept_page_goes_out_as_the_bytes_the_json_serializer_writes_for_it()
+    {
+        await _alice.PostStatusAsync("« guillemets », <b>gras</b> & émojis 🎉 \u200b x ' OR 1=1 --", "company");
+        await _alice.PostStatusAsync("deuxième, avec #motdiese et @bob", "company");
+        const string home = "/api/v1/timelines/home?limit=20";
+        var first = await _bob.GetAsync(home);
+        var hits = Cache.Hits;
+        var second = await _bob.GetAsync(home);
+        Assert.True(Cache.Hits >= hits + 2, "the second read of home was not served from the cache");
+        var bytes = await second.Content.ReadAsByteArrayAsync();
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), bytes);
+        Assert.Equal("application/json; charset=utf-8", second.Content.Headers.ContentType?.ToString());
+        Assert.Equal(bytes.Length, second.Content.Headers.ContentLength);
+
+        // What Ok<T> writes for the same page, rendered in a request of the same instance URL.
+        var ids = JsonDocument.Parse(bytes).RootElement.EnumerateArray().Select(s => long.Parse(s.Str("id"), CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, ids.Count);
+        var expected = await _f.WithScopeAsync(async sp =>
+        {
+            var http = new DefaultHttpContext { RequestServices = sp };
+            http.Request.Scheme = "http";
+            http.Request.Host = new HostString("localhost");
+            http.Response.Body = new MemoryStream();
+            sp.GetRequiredService<IHttpContextAccessor>().HttpContext = http;
+            var viewer = await sp.GetRequiredService<ViewerLoader>().LoadAsync(_bobId);
+            var page = await sp.GetRequiredService<StatusRenderer>().RenderPageAsync(viewer!, ids);
+            await TypedResults.Ok(page.ToList()).ExecuteAsync(http);
+            return ((MemoryStream)http.Response.Body).ToArray();
+        });
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(bytes));
+    }
 
     [Fact]
     public async Task A_new_post_of_a_followed_author_an_edit_and_a_deletion_show_at_once()

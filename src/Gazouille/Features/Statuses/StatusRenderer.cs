@@ -32,7 +32,7 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
         if (ids.Count == 0) return [];
         var key = "page:" + string.Join(',', ids);
         var urlBase = urls.Base;
-        if (cache.TryGet(viewer, urlBase, key, out List<StatusEntity> cached)) return cached;
+        if (cache.TryGet(viewer, urlBase, key, out RenderedPage cached)) return cached;
         var since = cache.Start();
         var loaded = await LoadAsync(ids, ct);
         var rendered = await RenderManyAsync(viewer, loaded, ct);
@@ -45,8 +45,9 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
         }
         // A post that is no longer there (deleted between the two reads) is a dependency too: it must not stay missing.
         foreach (var id in ids) deps.Add(new(ChangeKind.Status, id));
-        cache.Store(viewer, urlBase, key, since, [.. deps], rendered);
-        return rendered;
+        var page = new RenderedPage(rendered);
+        cache.Store(viewer, urlBase, key, since, [.. deps], page);
+        return page;
     }
 
     /// <summary>Loads statuses by id with everything rendering needs, in the order of <paramref name="ids"/>.</summary>

@@ -26,29 +26,29 @@ public static class TimelinesApi
     }
 
     /// <summary>Renders a page of status ids, setting the Link header.</summary>
-    private static async Task<Ok<IReadOnlyList<StatusEntity>>> RenderAsync(HttpContext http, List<long> ids, StatusRenderer renderer, CancellationToken ct)
+    private static async Task<StatusPage> RenderAsync(HttpContext http, List<long> ids, StatusRenderer renderer, CancellationToken ct)
     {
         LinkHeader.Set(http, ids.Count == 0 ? null : ids[0], ids.Count == 0 ? null : ids[^1]);
-        return TypedResults.Ok(await renderer.RenderPageAsync(http.Viewer(), ids, ct));
+        return new StatusPage(await renderer.RenderPageAsync(http.Viewer(), ids, ct));
     }
 
-    private static async Task<Ok<IReadOnlyList<StatusEntity>>> Home(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
+    private static async Task<StatusPage> Home(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
         await RenderAsync(http, await timelines.HomeAsync(http.Viewer(), PageRequest.From(p), ct), renderer, ct);
 
-    private static async Task<Ok<IReadOnlyList<StatusEntity>>> Public(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
+    private static async Task<StatusPage> Public(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
         await RenderAsync(http, await timelines.PageAsync(timelines.Public(http.Viewer()), PageRequest.From(p), ct), renderer, ct);
 
-    private static async Task<Ok<IReadOnlyList<StatusEntity>>> Company(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
+    private static async Task<StatusPage> Company(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
         await RenderAsync(http, await timelines.PageAsync(timelines.Company(http.Viewer()), PageRequest.From(p), ct), renderer, ct);
 
-    private static async Task<Results<Ok<IReadOnlyList<StatusEntity>>, NotFound<ApiError>>> Team(string handle, HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct)
+    private static async Task<Results<StatusPage, NotFound<ApiError>>> Team(string handle, HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct)
     {
         var query = await timelines.TeamAsync(http.Viewer(), handle, ct);
         if (query is null) return TypedResults.NotFound(ApiError.NotFound);
         return await RenderAsync(http, await timelines.PageAsync(query, PageRequest.From(p), ct), renderer, ct);
     }
 
-    private static async Task<Ok<IReadOnlyList<StatusEntity>>> Tag(string hashtag, HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
+    private static async Task<StatusPage> Tag(string hashtag, HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct) =>
         await RenderAsync(http, await timelines.PageAsync(timelines.Tag(http.Viewer(), hashtag), PageRequest.From(p), ct), renderer, ct);
 
     private static async Task<Ok<List<StatusEntity>>> Favourites(HttpContext http, ApiParams p, TimelineReader timelines, StatusRenderer renderer, CancellationToken ct)
