@@ -370,6 +370,31 @@ public sealed class WebPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_hashtag_page_shows_its_posts_and_older_posts_pages_through_it_and_the_home()
+    {
+        var (_, api) = await _f.SignedInAsync("alice");
+        var tagged = new List<string>();
+        for (var i = 0; i < 22; i++) tagged.Add((await api.PostStatusAsync($"Étape {i} #atlas", "company")).Id());
+        var untagged = (await api.PostStatusAsync("Sans étiquette", "company")).Id();
+        var alice = await WebBrowser.SignInAsync(_f, "alice");
+
+        var tag = HtmlForms.Parse(await alice.PageAsync("/tags/atlas"));
+        Assert.Equal("Posts tagged #atlas", tag.QuerySelector("main h1")!.TextContent.Trim());
+        Assert.Equal(Enumerable.Reverse(tagged).Take(20), PostIds(tag.DocumentElement.OuterHtml));
+        var older = tag.QuerySelector("p.more a")!.GetAttribute("href")!;
+        Assert.StartsWith("/tags/atlas?max_id=", older, StringComparison.Ordinal);
+        var rest = HtmlForms.Parse(await alice.PageAsync(older));
+        Assert.Equal([tagged[1], tagged[0]], PostIds(rest.DocumentElement.OuterHtml));
+        Assert.Null(rest.QuerySelector("p.more a"));
+
+        var home = await alice.PageAsync("/");
+        Assert.Equal([untagged, .. Enumerable.Reverse(tagged).Take(19)], PostIds(home));
+        Assert.Equal(PostIds(home), PostIds(await alice.PageAsync("/?max_id="))); // an empty cursor is the first page
+        var homeOlder = HtmlForms.Parse(home).QuerySelector("p.more a")!.GetAttribute("href")!;
+        Assert.Equal([tagged[2], tagged[1], tagged[0]], PostIds(await alice.PageAsync(homeOlder)));
+    }
+
+    [Fact]
     public async Task The_new_posts_banner_counts_what_arrived_since_the_page_was_drawn()
     {
         await _f.CreateUserAsync("alice");

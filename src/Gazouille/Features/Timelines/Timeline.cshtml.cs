@@ -19,9 +19,11 @@ public sealed class TimelineModel(TimelineReader timelines, StatusRenderer rende
 {
     public const int PageSize = 20;
 
-    [FromRoute] public string? Kind { get; set; }
-    [FromRoute] public string? Tag { get; set; }
-    [FromQuery(Name = "max_id")] public string? MaxId { get; set; }
+    // Read from the route and the query rather than bound ([FromRoute], [FromQuery]): model binding builds value providers
+    // and prefix containers on every view of the most visited page. Same values: the first, an empty one is none.
+    public string? Kind => RouteData.Values["kind"] as string;
+    public string? Tag => RouteData.Values["tag"] as string;
+    public string? MaxId => Request.Query.TryGetValue("max_id", out var v) && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
 
     public IReadOnlyList<StatusEntity> Statuses { get; private set; } = [];
     public string? OlderUrl { get; private set; }
