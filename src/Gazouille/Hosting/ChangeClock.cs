@@ -204,7 +204,8 @@ public sealed class ChangeClock
 
     private long StampTicks()
     {
-        try { return File.Exists(_stampPath) ? File.GetLastWriteTimeUtc(_stampPath).Ticks : 0; }
+        // One stat call: a missing file reads as 1601-01-01, a constant like any unchanged stamp (checked on every request).
+        try { return File.GetLastWriteTimeUtc(_stampPath).Ticks; }
         catch (IOException) { return 0; }
         catch (UnauthorizedAccessException) { return 0; }
     }
