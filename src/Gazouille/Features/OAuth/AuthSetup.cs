@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -108,6 +109,7 @@ public static class AuthSetup
                 return IdentityConstants.ApplicationScheme;
             });
 
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, OAuthRequestSchemes>());
         services.AddGazouilleSso();
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
