@@ -14,6 +14,8 @@ namespace Gazouille.Features.Statuses;
 /// </summary>
 public sealed class RenderedPage(List<StatusEntity> statuses) : IReadOnlyList<StatusEntity>
 {
+    public static readonly RenderedPage Empty = new([]);
+
     private sealed record Written(JsonSerializerOptions Options, byte[] Utf8);
 
     private Written? _json;
@@ -33,21 +35,17 @@ public sealed class RenderedPage(List<StatusEntity> statuses) : IReadOnlyList<St
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>
-/// 200 with a page of posts as JSON: a kept <see cref="RenderedPage"/> as its bytes were first written, any other list
-/// serialized as <see cref="TypedResults.Ok{TValue}"/> would.
-/// </summary>
-public sealed class StatusPage(IReadOnlyList<StatusEntity> statuses)
+/// <summary>200 with a page of posts as JSON: the <see cref="RenderedPage"/>'s bytes, as they were first written.</summary>
+public sealed class StatusPage(RenderedPage page)
     : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<IReadOnlyList<StatusEntity>>, IValueHttpResult
 {
-    public IReadOnlyList<StatusEntity> Value => statuses;
-    object IValueHttpResult.Value => statuses;
+    public IReadOnlyList<StatusEntity> Value => page;
+    object IValueHttpResult.Value => page;
     public int StatusCode => StatusCodes.Status200OK;
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        if (statuses is not RenderedPage page) return TypedResults.Ok(statuses).ExecuteAsync(httpContext);
         var utf8 = page.Utf8Json(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         httpContext.Response.StatusCode = StatusCode;
         httpContext.Response.ContentType = "application/json; charset=utf-8";

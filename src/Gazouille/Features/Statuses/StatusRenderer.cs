@@ -27,9 +27,9 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
     /// (<see cref="ViewerPageCache"/>) until one of the posts, what is counted on them, or one of the accounts shown changes.
     /// The list and its entities are shared with later requests: callers must not change them.
     /// </summary>
-    public async Task<IReadOnlyList<StatusEntity>> RenderPageAsync(Viewer viewer, IReadOnlyCollection<long> ids, CancellationToken ct = default)
+    public async Task<RenderedPage> RenderPageAsync(Viewer viewer, IReadOnlyCollection<long> ids, CancellationToken ct = default)
     {
-        if (ids.Count == 0) return [];
+        if (ids.Count == 0) return RenderedPage.Empty;
         var key = "page:" + string.Join(',', ids);
         var urlBase = urls.Base;
         if (cache.TryGet(viewer, urlBase, key, out RenderedPage cached)) return cached;
