@@ -96,6 +96,19 @@ public sealed partial class OAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_server_request_handler_is_offered_every_configured_endpoint()
+    {
+        var options = _f.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenIddict.Server.OpenIddictServerOptions>>().Value;
+        var paths = Gazouille.Features.OAuth.OAuthRequestSchemes.EndpointPaths(options).Select(p => p.Value).ToList();
+        // The ones AuthSetup sets, and the key set OpenIddict serves by default.
+        Assert.Equal(["/.well-known/jwks", "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration", "/oauth/authorize",
+            "/oauth/revoke", "/oauth/token"], paths.Order());
+        var keys = await _f.Client().GetAsync("/.well-known/jwks");
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        Assert.True(JsonDocument.Parse(await keys.Content.ReadAsStringAsync()).RootElement.TryGetProperty("keys", out _));
+    }
+
+    [Fact]
     public async Task The_consent_page_says_in_the_readers_language_who_asks_for_what_and_escapes_the_apps_name()
     {
         const string redirect = "https://app.example/callback";

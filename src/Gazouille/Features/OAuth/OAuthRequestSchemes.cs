@@ -1,25 +1,38 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 
 namespace Gazouille.Features.OAuth;
 
 /// <summary>
-/// Offers requests to OpenIddict's server request handler only on the OAuth routes (<c>/oauth/…</c>,
-/// <c>/.well-known/…</c>): the authentication middleware asked it about every request, and it dispatched its whole list of
-/// handlers to learn that a timeline is not an OAuth endpoint. The validation handler is still asked everywhere: the
-/// transaction it opens there is what authenticating an OAuth access token later reads. Other request handlers (single
-/// sign-on callbacks) are asked as before.
+/// Offers requests to OpenIddict's server request handler only on its own endpoints, as its options list them: the
+/// authentication middleware asked it about every request, and it dispatched its whole list of handlers to learn that a
+/// timeline is not an OAuth endpoint. The validation handler is still asked everywhere: the transaction it opens there is
+/// what authenticating an OAuth access token later reads. Other request handlers (single sign-on callbacks) are asked as
+/// before.
 /// </summary>
-public sealed class OAuthRequestSchemes(IOptions<AuthenticationOptions> options, IHttpContextAccessor http) : AuthenticationSchemeProvider(options)
+public sealed class OAuthRequestSchemes(IOptions<AuthenticationOptions> options, IOptions<OpenIddictServerOptions> server, IHttpContextAccessor http)
+    : AuthenticationSchemeProvider(options)
 {
+    private PathString[]? _endpoints; // read on first use: the server's options are built on the first request anyway
+
     public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
     {
         var all = await base.GetRequestHandlerSchemesAsync();
-        return http.HttpContext?.Request.Path is { } path && !IsOAuthRoute(path) ? all.Where(s => !IsOpenIddictServer(s.Name)) : all;
+        if (http.HttpContext?.Request.Path is not { } path) return all;
+        var endpoints = _endpoints ??= EndpointPaths(server.Value);
+        return Array.Exists(endpoints, e => path.StartsWithSegments(e))
+            ? all
+            : all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    public static bool IsOAuthRoute(PathString path) => path.StartsWithSegments("/oauth") || path.StartsWithSegments("/.well-known");
-
-    private static bool IsOpenIddictServer(string scheme) => scheme == OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+    /// <summary>The paths of every endpoint the server's options configure (each <c>…EndpointUris</c> list).</summary>
+    public static PathString[] EndpointPaths(OpenIddictServerOptions options) =>
+    [
+        .. typeof(OpenIddictServerOptions).GetProperties()
+            .Where(p => p.Name.EndsWith("EndpointUris", StringComparison.Ordinal) && typeof(IEnumerable<Uri>).IsAssignableFrom(p.PropertyType))
+            .SelectMany(p => (IEnumerable<Uri>?)p.GetValue(options) ?? [])
+            .Select(u => new PathString("/" + (u.IsAbsoluteUri ? u.AbsolutePath : u.OriginalString).TrimStart('/'))),
+    ];
 }
