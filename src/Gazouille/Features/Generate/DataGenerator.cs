@@ -83,6 +83,12 @@ public sealed class DataGenerator(GazouilleDb db, IPasswordHasher<Account> hashe
                 Report("analyze", "updating the query planner's statistics…");
                 await ExecAsync("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA analysis_limit=1000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);", ct);
             }
+            else
+            {
+                // Autovacuum would analyze the new rows only later: until then the planner guesses at empty tables.
+                Report("analyze", "updating the query planner's statistics…");
+                await ExecAsync("ANALYZE", ct);
+            }
             Report("done", $"in {total.Elapsed.TotalSeconds:F1} s");
             return null;
         }
