@@ -9,6 +9,9 @@
 # Environment: DURATION (s, default 20), WARMUP (s, default 15), THREADS (2), CONNECTIONS (32), PORT (5091), BENCH_DATA (data folder,
 # default /tmp/gazouille-bench-<set>; reused when it already holds a generated set, REGENERATE=1 to start over),
 # NO_DOC=1 to skip appending the results to docs/benchmarks.md.
+# PostgreSQL: DATABASE=postgres CONNECTION="Host=127.0.0.1;Port=5433;Username=postgres;Database=gazouille_m" (a server you
+# started; the data folder then holds only the tokens and pictures), and REDIS=127.0.0.1:6380 to add Redis (event bus,
+# rate-limit counters); BENCH_DATA defaults to /tmp/gazouille-bench-<set>-pg then.
 # The server listens on 127.0.0.1 only, is killed at the end, and stops by itself after 30 minutes at most.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +28,17 @@ warmup=${WARMUP:-15}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-32}
 port=${PORT:-5091}
-data=${BENCH_DATA:-/tmp/gazouille-bench-$set_name}
+database=${DATABASE:-sqlite}
+case "$database" in
+  sqlite) db_args=(); engine=SQLite ;;
+  postgres) [ -n "${CONNECTION:-}" ] || { echo "DATABASE=postgres needs CONNECTION (an Npgsql connection string)." >&2; exit 2; }
+    db_args=(--database postgres --connection "$CONNECTION"); engine=PostgreSQL ;;
+  *) echo "Unknown DATABASE '$database': use sqlite or postgres." >&2; exit 2 ;;
+esac
+serve_args=("${db_args[@]}")
+if [ -n "${REDIS:-}" ]; then serve_args+=(--redis "$REDIS"); engine="$engine + Redis"; fi
+suffix=; [ "$database" = postgres ] && suffix=-pg
+data=${BENCH_DATA:-/tmp/gazouille-bench-$set_name$suffix}
 tokens=$data/bench-tokens.txt
 url=http://127.0.0.1:$port
 out=$(mktemp -d)
@@ -47,7 +60,7 @@ if [ ! -s "$tokens" ]; then
   rm -rf "$data"
   echo "== Generating data set $set_name ($users users, $follows follows each, $posts posts) into $data"
   start=$(date +%s.%N)
-  "${gz[@]}" admin generate --data "$data" --users "$users" --follows-per-user "$follows" --posts "$posts" --tokens 200 --tokens-file "$tokens" 2>&1 \
+  "${gz[@]}" admin generate --data "$data" "${db_args[@]}" --users "$users" --follows-per-user "$follows" --posts "$posts" --tokens 200 --tokens-file "$tokens" 2>&1 \
     | tr '\r' '\n' | grep -v '^$' | awk '/^(users|follows|posts) / && !/100%/ { next } { print }'
   gen_seconds=$(echo "$(date +%s.%N) - $start" | bc)
   echo "$gen_seconds" >"$data/generate-seconds"
@@ -55,11 +68,11 @@ else
   echo "== Reusing the data set in $data"
 fi
 gen_seconds=$(cat "$data/generate-seconds" 2>/dev/null || echo "?")
-db_size=$(du -sh "$data" | cut -f1)
+db_size=$([ "$database" = sqlite ] && echo "database folder $(du -sh "$data" | cut -f1)" || echo "database on PostgreSQL")
 
 echo "== Starting the server on $url"
 Gazouille__RateLimits__Enabled=false ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  timeout --signal=TERM --kill-after=10 1800 "${gz[@]}" serve --urls "$url" --data "$data" >"$out/server.log" 2>&1 &
+  timeout --signal=TERM --kill-after=10 1800 "${gz[@]}" serve --urls "$url" --data "$data" "${serve_args[@]}" >"$out/server.log" 2>&1 &
 wrapper=$!
 cleanup() { kill "$wrapper" 2>/dev/null || true; wait "$wrapper" 2>/dev/null || true; rm -rf "$out"; }
 trap cleanup EXIT
@@ -156,11 +169,11 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 report=$(cat <<MD
 
-### $(date -u +%Y-%m-%d\ %H:%M) UTC — data set $set_name ($users users, $follows follows each, $posts posts), SQLite
+### $(date -u +%Y-%m-%d\ %H:%M) UTC — data set $set_name ($users users, $follows follows each, $posts posts), $engine
 
 Machine: $(nproc) cores, $cpu, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $load at the end (cores shared with other work).
 Commit: $commit. wrk ${duration} s after ${warmup} s of the same load (not measured), $threads threads, $connections connections, loopback, tokens of 200 users in rotation, rate limits off.
-Generation: $gen_seconds s (\`admin generate\`, database folder $db_size).
+Generation: $gen_seconds s (\`admin generate\`, $db_size).
 
 | scenario | req/s | p50 | p99 | non-2xx | ratio to trivial |
 |---|---|---|---|---|---|
