@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Globalization;
 using System.Text.Json;
+using Gazouille.Data;
 using Gazouille.Data.Entities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gazouille.Tests;
 
@@ -134,6 +137,47 @@ public sealed class SearchApiTests(SearchWorld world) : IClassFixture<SearchWorl
 
         await (await world["alice"].DeleteAsync($"/api/v1/statuses/{post.Id()}")).OkJsonAsync();
         Assert.Empty(await world.StatusIdsAsync("carol", "kangourou"));
+    }
+
+    [Fact]
+    public async Task Posts_years_apart_page_newest_first_whichever_span_of_time_fills_the_page()
+    {
+        // On PostgreSQL the newest day, week, month and half-year are searched before all posts: a page must be the same
+        // whichever of them fills it, with max_id and with offset.
+        int[] daysAgo = [0, 0, 2, 3, 10, 12, 45, 50, 200, 400, 700];
+        var bob = world.AccountIds["bob"];
+        var ids = await world.Factory.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GazouilleDb>();
+            var made = new List<long>();
+            foreach (var days in daysAgo)
+            {
+                var at = DateTimeOffset.UtcNow.AddDays(-days).AddMinutes(-made.Count);
+                var id = Snowflake.MinIdAt(at) + 1; // NewId never goes back in time
+                db.Statuses.Add(new Status
+                {
+                    Id = id, ThreadId = id, AccountId = bob, Text = $"Le hérisson {made.Count} traverse", Language = "fr",
+                    AudienceKind = AudienceKind.Company, CreatedAt = at,
+                });
+                made.Add(id);
+            }
+            await db.SaveChangesAsync();
+            return made;
+        });
+        var expected = ids.OrderDescending().Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+
+        Assert.Equal(expected, await world.StatusIdsAsync("carol", "herisson", "&limit=40"));
+        var walked = new List<string>();
+        for (string? max = null; ;)
+        {
+            var page = await world.StatusIdsAsync("carol", "herisson", "&limit=2" + (max is null ? "" : $"&max_id={max}"));
+            if (page.Count == 0) break;
+            walked.AddRange(page);
+            max = page[^1];
+        }
+        Assert.Equal(expected, walked);
+        for (var offset = 0; offset < expected.Count; offset += 3)
+            Assert.Equal(expected.Skip(offset).Take(3), await world.StatusIdsAsync("carol", "herisson", $"&limit=3&offset={offset}"));
     }
 
     [Fact]
