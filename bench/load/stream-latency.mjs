@@ -35,7 +35,7 @@ async function open() {
   socket.write(`GET /api/v1/streaming/company HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${readerToken}\r\nAccept: text/event-stream\r\n\r\n`);
   let ready, failed;
   const opened = new Promise((r, f) => { ready = r; failed = f; });
-  let headerDone = false;
+  let headerDone = false, isReady = false;
   let carry = Buffer.alloc(0); // the end of the previous chunk: a frame cut between two reads is still found
   socket.on("error", (e) => failed(e));
   socket.on("data", (chunk) => {
@@ -49,7 +49,7 @@ async function open() {
       headerDone = true;
       buf = buf.subarray(end + 4);
     }
-    if (buf.includes(":)")) ready();
+    if (!isReady && buf.includes(":)")) { isReady = true; ready(); }
     let at = 0;
     let last = 0;
     while ((at = buf.indexOf(updateMarker, at)) >= 0) {

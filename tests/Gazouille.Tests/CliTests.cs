@@ -92,6 +92,34 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Generate_fills_an_empty_folder_with_a_world_whose_tokens_read_a_full_home_and_refuses_to_fill_it_twice()
+    {
+        FailedWithASentence(await RunAsync("admin", "generate", "--users", "0"));
+        FailedWithASentence(await RunAsync("admin", "generate", "--users", "abc"));
+        FailedWithASentence(await RunAsync("admin", "generate", "--users", "10", "--follows-per-user", "10"));
+        FailedWithASentence(await RunAsync("admin", "generate", "--users", "10", "--posts", "-1"));
+        var tokens = Path.Combine(_data.Directory, "tokens.txt");
+        var made = await RunAsync("admin", "generate", "--users", "40", "--posts", "400", "--tokens", "2", "--tokens-file", tokens);
+        Succeeded(made);
+        Assert.Contains("Generated 40 users", made.Out, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(tokens);
+        Assert.Equal(2, lines.Length);
+        var (username, bearer) = (lines[0].Split(' ')[0], lines[0].Split(' ')[1]);
+
+        await using (var server = await GazouilleFactory.StartAsync(data: _data))
+        {
+            var reader = server.Client(bearer);
+            Assert.Equal(username, (await reader.GetOkAsync("/api/v1/accounts/verify_credentials")).Str("username"));
+            var home = await reader.GetOkAsync("/api/v1/timelines/home?limit=40");
+            Assert.Equal(40, home.GetArrayLength());
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/v1/accounts/lookup?acct=user40")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/api/v1/accounts/lookup?acct=user41")).StatusCode);
+        }
+
+        FailedWithASentence(await RunAsync("admin", "generate", "--users", "40"));
+    }
+
+    [Fact]
     public async Task A_team_description_that_would_leak_to_partners_is_refused_with_the_reason_and_no_team_is_made()
     {
         // Guests of partner organizations read team descriptions, so the Leak Guard judges them as partners would.

@@ -78,17 +78,11 @@ public sealed class DataGenerator(GazouilleDb db, IPasswordHasher<Account> hashe
                 foreach (var sql in indexes) await ExecAsync(sql, CancellationToken.None);
                 if (indexes.Count > 0) Report("indexes", $"{indexes.Count} rebuilt in {sw.Elapsed.TotalSeconds:F1} s");
             }
-            if (_sqlite)
-            {
-                Report("analyze", "updating the query planner's statistics…");
-                await ExecAsync("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA analysis_limit=1000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);", ct);
-            }
-            else
-            {
-                // Autovacuum would analyze the new rows only later: until then the planner guesses at empty tables.
-                Report("analyze", "updating the query planner's statistics…");
-                await ExecAsync("ANALYZE", ct);
-            }
+            // On PostgreSQL too: autovacuum would analyze the new rows only later, and until then the planner guesses.
+            Report("analyze", "updating the query planner's statistics…");
+            await ExecAsync(_sqlite
+                ? "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA analysis_limit=1000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);"
+                : "ANALYZE", ct);
             Report("done", $"in {total.Elapsed.TotalSeconds:F1} s");
             return null;
         }

@@ -21,10 +21,9 @@ public sealed class OAuthRequestSchemes(IOptions<AuthenticationOptions> options,
     {
         var all = await base.GetRequestHandlerSchemesAsync();
         if (http.HttpContext?.Request.Path is not { } path) return all;
-        var endpoints = _endpoints ??= EndpointPaths(server.Value);
-        return Array.Exists(endpoints, e => path.StartsWithSegments(e))
-            ? all
-            : all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        foreach (var endpoint in _endpoints ??= EndpointPaths(server.Value))
+            if (path.StartsWithSegments(endpoint)) return all;
+        return all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>The paths of every endpoint the server's options configure (each <c>…EndpointUris</c> list).</summary>

@@ -77,10 +77,7 @@ public sealed class SearchService(GazouilleDb db, TimeProvider clock)
         if (r.AccountId is { } author) visible = visible.Where(s => s.AccountId == author);
         IQueryable<long> Found(long? after)
         {
-            var matching = Matching(terms, after ?? r.MinId, r.MaxId);
-            if (r.MaxId is { } max) matching = matching.Where(m => m.Id < max);
-            if (r.MinId is { } min) matching = matching.Where(m => m.Id > min);
-            return matching.Where(m => visible.Any(s => s.Id == m.Id)).Select(m => m.Id);
+            return Matching(terms, after ?? r.MinId, r.MaxId).Where(m => visible.Any(s => s.Id == m.Id)).Select(m => m.Id);
         }
         var found = Found(null);
         if (r.MinId is not null)
@@ -102,7 +99,7 @@ public sealed class SearchService(GazouilleDb db, TimeProvider clock)
         return await found.OrderByDescending(id => id).Skip(r.Offset).Take(r.Limit).ToListAsync(ct);
     }
 
-    /// <summary>The ids of posts whose text matches every term, in the provider's own full-text engine.</summary>
+    /// <summary>The ids of posts whose text matches every term, in the provider's own full-text engine, between two ids (both excluded).</summary>
     /// <remarks>
     /// On PostgreSQL the matches are taken whole inside an optimization fence (<c>OFFSET 0</c>), between the given ids:
     /// left to itself, the planner walked the primary key newest first and tested every post, expecting its estimated
@@ -124,7 +121,10 @@ public sealed class SearchService(GazouilleDb db, TimeProvider clock)
                 """);
         }
         var match = SearchText.Fts5(terms);
-        return db.Database.SqlQuery<SearchMatch>($"""SELECT rowid AS "Id" FROM "StatusSearch" WHERE "StatusSearch" MATCH {match}""");
+        var matching = db.Database.SqlQuery<SearchMatch>($"""SELECT rowid AS "Id" FROM "StatusSearch" WHERE "StatusSearch" MATCH {match}""");
+        if (after is { } a) matching = matching.Where(m => m.Id > a);
+        if (before is { } b) matching = matching.Where(m => m.Id < b);
+        return matching;
     }
 }
 
