@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Gazouille.Data.Entities;
 using Gazouille.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gazouille.Tests;
@@ -129,5 +130,86 @@ public sealed class AccessCacheTests : IAsyncLifetime
         var hits = Cache.Hits;
         Assert.Equal(HttpStatusCode.OK, (await gina.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
         Assert.Equal(hits + 1, Cache.Hits); // the token only: a guest's access is read afresh (grants expire by the clock)
+    }
+}
+
+/// <summary>
+/// With Redis, every node remembers who a request is too, and a change of access made on any node counts on every node
+/// from the next request: the change increments a counter in Redis before its request is answered, and an entry is
+/// served only to a request that read the counter the entry was stored with.
+/// </summary>
+public sealed class AccessCacheAcrossNodesTests
+{
+    private const string Verify = "/api/v1/accounts/verify_credentials";
+
+    private static async Task<long> EpochAsync(StackExchange.Redis.IConnectionMultiplexer redis) =>
+        (long?)await redis.GetDatabase().StringGetAsync(AccessCache.EpochKey) ?? 0;
+
+    private static long Hits(GazouilleFactory node) => node.Server.Services.GetRequiredService<AccessCache>().Hits;
+
+    /// <summary>
+    /// A request the node answers from its memory (the token and the viewer), not from the database. Tried for up to
+    /// 5 s: the bus may bring a change made a moment ago (the token's creation) after the entry was stored, and drop it.
+    /// </summary>
+    private static async Task AnsweredFromMemoryAsync(GazouilleFactory node, HttpClient client)
+    {
+        var tried = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var hits = Hits(node);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Verify)).StatusCode);
+            if (Hits(node) >= hits + 2) return;
+            Assert.True(tried.Elapsed < TimeSpan.FromSeconds(5), $"not answered from the cache ({Hits(node) - hits} hits)");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_change_of_access_on_one_node_counts_on_the_other_from_the_next_request_and_a_post_keeps_both_caches()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?> { ["Gazouille:Redis"] = server.Address };
+        await using var a = await GazouilleFactory.StartAsync(settings);
+        await using var b = await GazouilleFactory.StartAsync(settings, data: a.Data);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.Address);
+        var bobId = await a.CreateUserAsync("bob");
+        var first = await a.TokenAsync(bobId);
+        var (onA, onB) = (a.Client(first), b.Client(first));
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync(Verify)).StatusCode);
+        await AnsweredFromMemoryAsync(b, onB);
+
+        // Posting changes no one's access: the counter stays, and node B keeps answering from memory. (The instance's
+        // first post makes its signing key, which empties every cache: the second is the one measured.)
+        await onA.PostStatusAsync("Le premier message de l'instance", "company");
+        foreach (var client in new[] { onA, onB }) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Verify)).StatusCode);
+        await AnsweredFromMemoryAsync(a, onA);
+        await AnsweredFromMemoryAsync(b, onB);
+        var epoch = await EpochAsync(redis);
+        await onA.PostStatusAsync("Rien à voir avec les accès", "company");
+        Assert.Equal(epoch, await EpochAsync(redis));
+        await AnsweredFromMemoryAsync(b, onB);
+
+        // Revoked in the database behind every node's back (no bus message, no counter): node B's memory still answers,
+        // which shows it is the counter, and nothing else, that makes it read again.
+        var options = new DbContextOptionsBuilder<Gazouille.Data.GazouilleDb>();
+        a.Data.Location.Configure(options);
+        await using (var db = new Gazouille.Data.GazouilleDb(options.Options))
+            await db.PersonalAccessTokens.Where(t => t.AccountId == bobId)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync(Verify)).StatusCode);
+        await redis.GetDatabase().StringIncrementAsync(AccessCache.EpochKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync(Verify)).StatusCode);
+
+        // Through the API on node A: the counter has moved when A answers, and B refuses the very next request.
+        var second = await a.TokenAsync(bobId);
+        (onA, onB) = (a.Client(second), b.Client(second));
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync(Verify)).StatusCode);
+        await AnsweredFromMemoryAsync(b, onB);
+        var sessions = (await onA.GetOkAsync("/api/v1/gazouille/sessions")).EnumerateArray().ToList();
+        var token = sessions.Single(s => s.Str("type") == "token");
+        epoch = await EpochAsync(redis);
+        Assert.Equal(HttpStatusCode.OK, (await onA.DeleteAsync($"/api/v1/gazouille/sessions/{token.Str("id")}")).StatusCode);
+        Assert.True(await EpochAsync(redis) > epoch, "revoking a token did not move the access counter");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync(Verify)).StatusCode);
     }
 }

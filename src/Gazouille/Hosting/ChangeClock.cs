@@ -160,8 +160,35 @@ public sealed class ChangeClock
     {
         Apply(keys, all);
         if (!all && keys.Count == 0) return;
+        if (_redis.Configured && (all || TouchesAccess(keys))) AdvanceAccessEpoch();
         _bus.Publish(StreamEvent.DataChanged(all ? null : ChangeKey.Flatten(keys)));
         if (!IsServer && !_redis.Configured) WriteStamp();
+    }
+
+    private static bool TouchesAccess(IReadOnlyCollection<ChangeKey> keys)
+    {
+        foreach (var k in keys)
+            if (k.Kind is ChangeKind.Access or ChangeKind.Token) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Increments the Redis counter every node's <see cref="AccessCache"/> compares before serving who a request is, before
+    /// the request that made the change is answered (hence synchronously: these writes are rare). Should Redis refuse it,
+    /// the other nodes still drop what they remembered when the bus brings the change, or after
+    /// <see cref="AccessCache.Lifetime"/> at the latest.
+    /// </summary>
+    private void AdvanceAccessEpoch()
+    {
+        if (_redis.Multiplexer is not { } m) return;
+        try
+        {
+            m.GetDatabase().StringIncrement(AccessCache.EpochKey);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The bus (below) and the entries' lifetime remain; readiness reports Redis down.
+        }
     }
 
     /// <summary>Subscribes to other nodes' changes on first use; false (nothing cached is trusted) while that fails.</summary>

@@ -7,20 +7,21 @@ using OpenIddict.Abstractions;
 namespace Gazouille.Hosting;
 
 /// <summary>Loads the <see cref="Viewer"/> of a request from the database at read time (grants, follows, teams).</summary>
-public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock, ViewerLoader.Queries queries, AccessCache cache)
+public sealed class ViewerLoader(GazouilleDb db, TimeProvider clock, ViewerLoader.Queries queries, AccessCache cache, AccessCache.RequestEpoch epoch)
 {
     public Task<Viewer?> LoadAsync(long accountId, CancellationToken ct = default) => LoadAsync(accountId, null, ct);
 
     /// <summary>
     /// Who a signed-in request is, from <see cref="AccessCache"/> when nothing it depends on changed since it was read
-    /// (employees on a single node), else from the database.
+    /// (employees; with Redis, while no node changed anyone's access), else from the database.
     /// </summary>
     public async Task<Viewer?> CurrentAsync(long accountId, string? securityStamp, CancellationToken ct)
     {
-        if (cache.TryGetViewer(accountId, securityStamp, out var known)) return known;
+        var seen = await epoch.ReadAsync();
+        if (cache.TryGetViewer(accountId, securityStamp, seen, out var known)) return known;
         var since = cache.Start();
         var viewer = await LoadAsync(accountId, securityStamp, ct);
-        if (viewer is not null) cache.StoreViewer(securityStamp, viewer, since);
+        if (viewer is not null) cache.StoreViewer(securityStamp, viewer, since, seen);
         return viewer;
     }
 

@@ -104,9 +104,9 @@ public static class GazouilleApp
         services.AddDbContext<GazouilleDb>(ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddSingleton(sp => new AccessCache(sp.GetRequiredService<ChangeClock>(), sp.GetRequiredService<TimeProvider>())
         {
-            // With Redis, another node would hear of a revocation a moment late: who a request is is then always read.
-            Enabled = configuration.GetValue("Gazouille:Caching:Access", true) && !sp.GetRequiredService<RedisConnection>().Configured,
+            Enabled = configuration.GetValue("Gazouille:Caching:Access", true),
         });
+        services.AddScoped<AccessCache.RequestEpoch>();
         services.AddScoped<ViewerLoader>();
         services.AddSingleton<ViewerLoader.Queries>();
         services.AddSingleton<Features.OAuth.PersonalAccessTokenHandler.Queries>();

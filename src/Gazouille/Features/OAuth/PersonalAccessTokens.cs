@@ -58,7 +58,7 @@ public static class PersonalAccessTokens
 
 public sealed class PersonalAccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, GazouilleDb db,
-    PersonalAccessTokenHandler.Queries queries, AccessCache cache)
+    PersonalAccessTokenHandler.Queries queries, AccessCache cache, AccessCache.RequestEpoch epoch)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     internal sealed record TokenRow(long Id, long AccountId, string Scopes);
@@ -81,13 +81,14 @@ public sealed class PersonalAccessTokenHandler(
         string? header = Request.Headers.Authorization;
         if (!PersonalAccessTokens.LooksLikeOne(header)) return AuthenticateResult.NoResult();
         var hash = PersonalAccessTokens.Hash(header!["Bearer ".Length..].Trim());
-        if (!cache.TryGetToken(hash, out var token))
+        var seen = await epoch.ReadAsync();
+        if (!cache.TryGetToken(hash, seen, out var token))
         {
             var since = cache.Start();
             var row = await queries.ActiveToken(db, hash, Context.RequestAborted);
             if (row is null) return AuthenticateResult.Fail("The access token is invalid");
             token = new AccessCache.TokenAccess(row.Id, row.AccountId, row.Scopes);
-            cache.StoreToken(hash, token, since);
+            cache.StoreToken(hash, token, since, seen);
         }
 
         var identity = new ClaimsIdentity(PersonalAccessTokens.Scheme);
