@@ -88,13 +88,15 @@ public sealed class AccessCache(ChangeClock changes, TimeProvider clock)
 
     /// <summary>
     /// The access counter as this request read it, once, before it read anything else: 0 without Redis, null when Redis
-    /// could not be read (then nothing is served from the cache or stored in it).
+    /// could not be read or the cache is off (then nothing is served from the cache or stored in it, and Redis is not asked).
     /// </summary>
-    public sealed class RequestEpoch(RedisConnection redis)
+    public sealed class RequestEpoch(RedisConnection redis, AccessCache cache)
     {
+        private static readonly Task<long?> Zero = Task.FromResult<long?>(0), Unread = Task.FromResult<long?>(null);
+
         private Task<long?>? _read;
 
-        public Task<long?> ReadAsync() => _read ??= redis.Configured ? ReadRedisAsync() : Task.FromResult<long?>(0);
+        public Task<long?> ReadAsync() => _read ??= !cache.Enabled ? Unread : redis.Configured ? ReadRedisAsync() : Zero;
 
         private async Task<long?> ReadRedisAsync()
         {

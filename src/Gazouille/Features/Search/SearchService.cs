@@ -75,10 +75,8 @@ public sealed class SearchService(GazouilleDb db, TimeProvider clock)
         if (terms.Count == 0) return [];
         var visible = db.Statuses.AsNoTracking().Where(Visibility.StatusesVisibleTo(v)).Where(s => s.ReblogOfId == null);
         if (r.AccountId is { } author) visible = visible.Where(s => s.AccountId == author);
-        IQueryable<long> Found(long? after)
-        {
-            return Matching(terms, after ?? r.MinId, r.MaxId).Where(m => visible.Any(s => s.Id == m.Id)).Select(m => m.Id);
-        }
+        IQueryable<long> Found(long? after) =>
+            Matching(terms, after ?? r.MinId, r.MaxId).Where(m => visible.Any(s => s.Id == m.Id)).Select(m => m.Id);
         var found = Found(null);
         if (r.MinId is not null)
         {
