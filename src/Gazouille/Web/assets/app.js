@@ -199,6 +199,9 @@
         }
       });
     };
-    connect();
+    // Opened once the page has loaded: a stream that never ends must not count as part of loading the page (the
+    // browser's spinner, and anything waiting for the load event, would wait on it).
+    if (document.readyState === "complete") connect();
+    else window.addEventListener("load", () => setTimeout(connect, 0), { once: true });
   }
 })();
