@@ -52,6 +52,63 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_post_is_rendered_once_for_its_employee_readers_as_each_reads_it_and_a_post_with_a_hidden_reply_once_per_reader()
+    {
+        (string Name, HttpClient Client)[] readers = [("alice", _w.Alice), ("bob", _w.Bob), ("carol", _w.Carol), ("mod", _w.Mod)];
+        var streams = new List<SseStream>();
+        foreach (var (_, client) in readers) streams.Add(await SseStream.OpenAsync(client, "/api/v1/streaming/company"));
+        try
+        {
+            var post = await _w.Alice.PostStatusAsync("La démo de jeudi est prête", "company");
+            await AssertEachGetsWhatTheApiShowsAsync("update");
+            // Bob, carol and mod share one rendering: two saved. Alice, the author, gets her own (the guard's verdict).
+            Assert.Equal(2, await SharedRenderingsAsync(atLeast: 2));
+
+            // A reply that only team ops (alice, bob) can see: the post's counts now depend on who reads it (I3).
+            await _w.Bob.PostStatusAsync("On la répète mercredi", "team:ops", inReplyTo: post.Id());
+            (await _w.Alice.PutAsJsonAsync($"/api/v1/statuses/{post.Id()}", new { status = "La démo de jeudi est prête, salle Everest" })).EnsureSuccessStatusCode();
+            var edits = await AssertEachGetsWhatTheApiShowsAsync("status.update");
+            Assert.Equal(1, edits["bob"].GetProperty("replies_count").GetInt32());
+            Assert.Equal(0, edits["carol"].GetProperty("replies_count").GetInt32());
+            Assert.Equal(2, await SharedRenderingsAsync(atLeast: 2));
+
+            async Task<Dictionary<string, JsonElement>> AssertEachGetsWhatTheApiShowsAsync(string name)
+            {
+                var seen = new Dictionary<string, JsonElement>();
+                for (var i = 0; i < readers.Length; i++)
+                {
+                    var e = (await streams[i].NextAsync())!;
+                    Assert.Equal(name, e.Event);
+                    Assert.Equal(post.Id(), e.Json.Id());
+                    var read = await readers[i].Client.GetFromJsonAsync<JsonElement>($"/api/v1/statuses/{post.Id()}");
+                    Assert.True(JsonElement.DeepEquals(read, e.Json), $"{readers[i].Name}'s stream sent {e.Json}\nwhile the API shows {read}");
+                    seen[readers[i].Name] = e.Json;
+                }
+                return seen;
+            }
+        }
+        finally
+        {
+            foreach (var s in streams) await s.DisposeAsync();
+        }
+    }
+
+    /// <summary>The node's count of stream renderings saved by sharing, once it is at least <paramref name="atLeast"/> (or after 5 s).</summary>
+    private async Task<long> SharedRenderingsAsync(long atLeast)
+    {
+        long value = 0;
+        for (var i = 0; i < 25; i++)
+        {
+            var text = await Bare().GetStringAsync("/metrics");
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("gazouille_streams_renderings_shared", StringComparison.Ordinal));
+            value = line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            if (value >= atLeast) break;
+            await Task.Delay(200);
+        }
+        return value;
+    }
+
+    [Fact]
     public async Task Sse_notification_stream_gets_a_mention_rendered_like_the_notifications_API()
     {
         await using var alice = await SseStream.OpenAsync(_w.Alice, "/api/v1/streaming/user/notification");

@@ -95,6 +95,30 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
     public async Task<StatusEntity> RenderNewAsync(Viewer author, NewPost post, CancellationToken ct = default) =>
         (await RenderManyAsync(author, [post.Status], post, ct))[0];
 
+    /// <summary>
+    /// True when nobody has replied to, boosted, favourited or bookmarked <paramref name="status"/> (nor, for a boost, the
+    /// post it boosts): every count then reads 0 and no viewer has a mark, whatever each viewer may see.
+    /// </summary>
+    public async Task<bool> NobodyReactedAsync(Status status, CancellationToken ct = default)
+    {
+        long[] ids = status.ReblogOfId is { } original ? [status.Id, original] : [status.Id];
+        return !await db.Statuses.AnyAsync(s => (s.InReplyToId != null && ids.Contains(s.InReplyToId.Value))
+                   || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value)), ct)
+            && !await db.Favourites.AnyAsync(f => ids.Contains(f.StatusId), ct)
+            && !await db.Bookmarks.AnyAsync(b => ids.Contains(b.StatusId), ct);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="viewer"/> gets, for a post <see cref="NobodyReactedAsync"/> found untouched, the very same
+    /// rendering as every other viewer for whom this holds, so that one rendering can serve them all (the streams of
+    /// 10,000 followers). What the rendering takes from its viewer is: counts and marks (all 0 and false for such a post),
+    /// the authors' counts (plain totals for employees, in <see cref="AccountRenderer"/>), the partner orgs of the audience
+    /// (filtered for guests) and the guard's verdict and language (for the author only). Keep this in step with
+    /// <see cref="RenderManyAsync(Viewer, IReadOnlyList{Status}, NewPost?, CancellationToken)"/> and AccountRenderer.
+    /// </summary>
+    public static bool RendersAlike(Viewer viewer, Status status) =>
+        viewer.IsEmployee && status.AccountId != viewer.AccountId && status.ReblogOf?.AccountId != viewer.AccountId;
+
     public async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, CancellationToken ct = default) =>
         await RenderManyAsync(viewer, statuses, null, ct);
 

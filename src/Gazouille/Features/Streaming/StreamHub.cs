@@ -146,7 +146,22 @@ public sealed class StreamHub(
         if (readers.Count == 0) return;
 
         // One rendering per account (its flags and counts are its own), shared by that account's connections, and one
-        // frame per transport and stream, shared as the same bytes.
+        // frame per transport and stream, shared as the same bytes. A post nobody has reacted to yet (a new one, mostly)
+        // renders alike for every employee but its author: those accounts share one rendering (StatusRenderer.RendersAlike).
+        var groups = new List<List<StreamConnection>>(readers.Count);
+        if (readers.Count > 1 && await NobodyReactedAsync(status, ct))
+        {
+            List<StreamConnection>? alike = null;
+            foreach (var group in readers.Values)
+            {
+                if (StatusRenderer.RendersAlike(group[0].Viewer, status)) (alike ??= []).AddRange(group);
+                else groups.Add(group);
+            }
+            if (alike is not null) groups.Add(alike);
+            metrics.StreamRenderingsShared(readers.Count - groups.Count);
+        }
+        else groups.AddRange(readers.Values);
+
         async ValueTask SendAsync(List<StreamConnection> group, CancellationToken token)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -154,8 +169,14 @@ public sealed class StreamHub(
             var frames = new Frames(eventName, JsonSerializer.Serialize(entity, json.Value.SerializerOptions));
             foreach (var c in group) Deliver(c, status, frames);
         }
-        if (readers.Count == 1) await SendAsync(readers.First().Value, ct);
-        else await Parallel.ForEachAsync(readers.Values, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, SendAsync);
+        if (groups.Count == 1) await SendAsync(groups[0], ct);
+        else await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, SendAsync);
+    }
+
+    private async Task<bool> NobodyReactedAsync(Status status, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<StatusRenderer>().NobodyReactedAsync(status, ct);
     }
 
     private static bool CarriesAny(StreamConnection c, Status status)
