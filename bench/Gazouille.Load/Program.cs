@@ -125,7 +125,70 @@ regress.SetAction(async (r, ct) =>
     return failed == 0 ? 0 : 1;
 });
 
-var root = new RootCommand("gazouille-load: fixed-rate load driver and CI regression check for Gazouille") { run, regress };
+var followers = new Option<string>("--followers") { Description = "Comma-separated follower counts, one author each", DefaultValueFactory = _ => "10,100,1000,10000" };
+var fanPosts = new Option<int>("--posts") { Description = "Posts measured per follower count and path", DefaultValueFactory = _ => 3 };
+var fanConnections = new Option<int>("--connections") { Description = "Connections for follows and home reads", DefaultValueFactory = _ => 32 };
+var noStreams = new Option<bool>("--no-streams") { Description = "Leave out the user streams" };
+var noHomes = new Option<bool>("--no-homes") { Description = "Leave out the home timeline reads" };
+var fanout = new Command("fanout", "Time until a post reaches the last of N followers: their home timelines and their open user streams")
+{
+    url, tokens, followers, fanPosts, fanConnections, noStreams, noHomes,
+};
+fanout.SetAction(async (r, ct) =>
+{
+    try
+    {
+        var sizes = r.GetValue(followers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--followers lists whole numbers, not '{x}'.")).ToArray();
+        var posts = r.GetValue(fanPosts);
+        if (posts < 1) throw new ArgumentException("--posts must be at least 1.");
+        var tokenList = HttpSender.ReadTokens(r.GetValue(tokens));
+        var plan = FanOut.Plan(sizes, tokenList.Length);
+        using var driver = new FanOut(new Uri(r.GetValue(url)!), tokenList, Math.Max(1, r.GetValue(fanConnections)), Console.Out);
+        var rows = new List<FanOutResult>();
+        var number = 0;
+        foreach (var (size, author) in plan)
+        {
+            Console.WriteLine($"== {size:N0} followers");
+            await driver.FollowAsync(author, size, ct);
+            if (!r.GetValue(noStreams))
+            {
+                await using var streams = await driver.OpenStreamsAsync(size, ct);
+                await Task.Delay(1000, ct);
+                for (var i = 0; i < posts; i++)
+                {
+                    var (id, sent, answered) = await driver.PublishAsync(author, ++number, ct);
+                    var wait = Stopwatch.StartNew();
+                    while (streams.ArrivalsOf(id).Any(a => a == 0) && wait.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20, ct);
+                    var lost = streams.Lost > 0 ? $"{streams.Lost} stream(s) closed" : "";
+                    rows.Add(FanOutResult.Of(size, "user stream", sent, answered, streams.ArrivalsOf(id), lost));
+                    Console.WriteLine(rows[^1].MarkdownRow());
+                    await Task.Delay(1000, ct);
+                }
+            }
+            for (var i = 0; i < (r.GetValue(noHomes) ? 0 : posts); i++)
+            {
+                var (id, sent, answered) = await driver.PublishAsync(author, ++number, ct);
+                var reading = Stopwatch.StartNew();
+                var (seenAt, reread) = await driver.ReadHomesAsync(id, size, TimeSpan.FromSeconds(10), ct);
+                var note = $"{size - reread:N0} of {size:N0} had it on their first read; {size / reading.Elapsed.TotalSeconds:F0} reads/s";
+                rows.Add(FanOutResult.Of(size, "home timeline read", sent, answered, seenAt, note));
+                Console.WriteLine(rows[^1].MarkdownRow());
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine(FanOutResult.MarkdownHeader);
+        foreach (var row in rows) Console.WriteLine("ROW " + row.MarkdownRow());
+        return rows.All(x => x.Missing == 0) ? 0 : 1;
+    }
+    catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException or HttpRequestException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+});
+
+var root = new RootCommand("gazouille-load: fixed-rate load driver and CI regression check for Gazouille") { run, regress, fanout };
 return await root.Parse(args).InvokeAsync();
 
 static Scenario ChooseScenario(string? name, string method, string[] paths, string? body, string? textsFile, bool anonymous)
