@@ -122,9 +122,18 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
     public async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, CancellationToken ct = default) =>
         await RenderManyAsync(viewer, statuses, null, ct);
 
-    private async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, NewPost? fresh, CancellationToken ct)
+    /// <summary>
+    /// A post <see cref="NobodyReactedAsync"/> found untouched, for the readers that share one rendering
+    /// (<see cref="RendersAlike"/>): its counts are 0 and its marks false without asking again, so that a reply landing
+    /// between the check and the rendering cannot be counted for one reader and sent to all of them.
+    /// </summary>
+    public async Task<StatusEntity> RenderUntouchedAsync(Viewer viewer, Status status, CancellationToken ct = default) =>
+        (await RenderManyAsync(viewer, [status], null, ct, untouched: true))[0];
+
+    private async Task<List<StatusEntity>> RenderManyAsync(Viewer viewer, IReadOnlyList<Status> statuses, NewPost? fresh, CancellationToken ct,
+        bool untouched = false)
     {
-        var isNew = fresh is not null;
+        var isNew = fresh is not null || untouched;
         if (statuses.Count == 0) return [];
         var all = statuses.Concat(statuses.Where(s => s.ReblogOf is not null).Select(s => s.ReblogOf!)).ToList();
         var ids = all.Select(s => s.Id).Distinct().ToArray();

@@ -149,9 +149,9 @@ public sealed class StreamHub(
         // frame per transport and stream, shared as the same bytes. A post nobody has reacted to yet (a new one, mostly)
         // renders alike for every employee but its author: those accounts share one rendering (StatusRenderer.RendersAlike).
         var groups = new List<List<StreamConnection>>(readers.Count);
+        List<StreamConnection>? alike = null;
         if (readers.Count > 1 && await NobodyReactedAsync(status, ct))
         {
-            List<StreamConnection>? alike = null;
             foreach (var group in readers.Values)
             {
                 if (StatusRenderer.RendersAlike(group[0].Viewer, status)) (alike ??= []).AddRange(group);
@@ -165,7 +165,11 @@ public sealed class StreamHub(
         async ValueTask SendAsync(List<StreamConnection> group, CancellationToken token)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var entity = await scope.ServiceProvider.GetRequiredService<StatusRenderer>().RenderAsync(group[0].Viewer, status, token);
+            var renderer = scope.ServiceProvider.GetRequiredService<StatusRenderer>();
+            // The shared group gets exactly what was checked (no reaction), never what its first reader could count since.
+            var entity = ReferenceEquals(group, alike)
+                ? await renderer.RenderUntouchedAsync(group[0].Viewer, status, token)
+                : await renderer.RenderAsync(group[0].Viewer, status, token);
             var frames = new Frames(eventName, JsonSerializer.Serialize(entity, json.Value.SerializerOptions));
             foreach (var c in group) Deliver(c, status, frames);
         }
