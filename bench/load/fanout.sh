@@ -6,6 +6,8 @@
 # (default /tmp/gazouille-bench-F; REGENERATE=1 to start over). The followers are the first N token holders and follow
 # their author through the API before each size is measured. Environment: FOLLOWERS (default 10,100,1000,10000),
 # POSTS (posts per size and path, default 3), PORT (5097), NO_DOC=1 to skip appending to docs/benchmarks.md.
+# PostgreSQL: DATABASE=postgres CONNECTION="Host=127.0.0.1;Port=5433;Username=postgres;Database=gazouille_f" (a server you
+# started), and REDIS=127.0.0.1:6380 to add Redis; BENCH_DATA defaults to /tmp/gazouille-bench-F-pg then.
 # The server listens on 127.0.0.1 only, is killed at the end, and stops by itself after 30 minutes at most.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +15,17 @@ root=$(pwd)
 followers=${FOLLOWERS:-10,100,1000,10000}
 posts=${POSTS:-3}
 port=${PORT:-5097}
-data=${BENCH_DATA:-/tmp/gazouille-bench-F}
+database=${DATABASE:-sqlite}
+case "$database" in
+  sqlite) db_args=(); engine=SQLite ;;
+  postgres) [ -n "${CONNECTION:-}" ] || { echo "DATABASE=postgres needs CONNECTION (an Npgsql connection string)." >&2; exit 2; }
+    db_args=(--database postgres --connection "$CONNECTION"); engine=PostgreSQL ;;
+  *) echo "Unknown DATABASE '$database': use sqlite or postgres." >&2; exit 2 ;;
+esac
+serve_args=("${db_args[@]}")
+if [ -n "${REDIS:-}" ]; then serve_args+=(--redis "$REDIS"); engine="$engine + Redis"; fi
+suffix=; [ "$database" = postgres ] && suffix=-pg
+data=${BENCH_DATA:-/tmp/gazouille-bench-F$suffix}
 tokens=$data/bench-tokens.txt
 url=http://127.0.0.1:$port
 out=$(mktemp -d)
@@ -34,7 +46,7 @@ if [ "${REGENERATE:-0}" = 1 ]; then rm -rf "$data"; fi
 if [ ! -s "$tokens" ]; then
   rm -rf "$data"
   echo "== Generating data set F ($users users, $follows follows each, $generated_posts posts, 10,050 tokens) into $data"
-  "${gz[@]}" admin generate --data "$data" --users "$users" --follows-per-user "$follows" --posts "$generated_posts" \
+  "${gz[@]}" admin generate --data "$data" "${db_args[@]}" --users "$users" --follows-per-user "$follows" --posts "$generated_posts" \
     --tokens 10050 --tokens-file "$tokens" 2>&1 | tr '\r' '\n' | grep -v '^$' | awk '/%/ && !/100%/ { next } { print }'
 else
   echo "== Reusing the data set in $data"
@@ -42,7 +54,7 @@ fi
 
 echo "== Starting the server on $url"
 Gazouille__RateLimits__Enabled=false ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  timeout --signal=TERM --kill-after=10 1800 "${gz[@]}" serve --urls "$url" --data "$data" >"$out/server.log" 2>&1 &
+  timeout --signal=TERM --kill-after=10 1800 "${gz[@]}" serve --urls "$url" --data "$data" "${serve_args[@]}" >"$out/server.log" 2>&1 &
 wrapper=$!
 cleanup() { kill "$wrapper" 2>/dev/null || true; wait "$wrapper" 2>/dev/null || true; rm -rf "$out"; }
 trap cleanup EXIT
@@ -61,7 +73,7 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet -- src && echo "" || echo
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 report=$(cat <<MD
 
-### $(date -u +%Y-%m-%d\ %H:%M) UTC — fan-out, data set F ($users users, $follows follows each, $generated_posts posts), SQLite
+### $(date -u +%Y-%m-%d\ %H:%M) UTC — fan-out, data set F ($users users, $follows follows each, $generated_posts posts), $engine
 
 Machine: $(nproc) cores, $cpu, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end.
 Commit: $commit. \`gazouille-load fanout --followers $followers --posts $posts\`, loopback, rate limits off. Times from the
