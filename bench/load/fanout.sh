@@ -11,21 +11,11 @@
 # The server listens on 127.0.0.1 only, is killed at the end, and stops by itself after 30 minutes at most.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$(pwd)
 followers=${FOLLOWERS:-10,100,1000,10000}
 posts=${POSTS:-3}
 port=${PORT:-5097}
-database=${DATABASE:-sqlite}
-case "$database" in
-  sqlite) db_args=(); engine=SQLite ;;
-  postgres) [ -n "${CONNECTION:-}" ] || { echo "DATABASE=postgres needs CONNECTION (an Npgsql connection string)." >&2; exit 2; }
-    db_args=(--database postgres --connection "$CONNECTION"); engine=PostgreSQL ;;
-  *) echo "Unknown DATABASE '$database': use sqlite or postgres." >&2; exit 2 ;;
-esac
-serve_args=("${db_args[@]}")
-if [ -n "${REDIS:-}" ]; then serve_args+=(--redis "$REDIS"); engine="$engine + Redis"; fi
-suffix=; [ "$database" = postgres ] && suffix=-pg
-data=${BENCH_DATA:-/tmp/gazouille-bench-F$suffix}
+source bench/load/common.sh
+bench_database F
 tokens=$data/bench-tokens.txt
 url=http://127.0.0.1:$port
 out=$(mktemp -d)
@@ -35,12 +25,7 @@ users=10100; follows=50; generated_posts=200000
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -ge 12000 ] || echo "warning: only $(ulimit -n) open files allowed per process; 10,000 streams need about 11,000" >&2
 
-echo "== Building (Release)"
-for p in src/Gazouille bench/Gazouille.Load; do
-  dotnet build "$p" -c Release -nologo -v q >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | sort -u | head -20; exit 1; }
-done
-gz=(dotnet "$root/src/Gazouille/bin/Release/net10.0/gazouille.dll")
-load=(dotnet "$root/bench/Gazouille.Load/bin/Release/net10.0/gazouille-load.dll")
+bench_build
 
 if [ "${REGENERATE:-0}" = 1 ]; then rm -rf "$data"; fi
 if [ ! -s "$tokens" ]; then
@@ -52,17 +37,7 @@ else
   echo "== Reusing the data set in $data"
 fi
 
-echo "== Starting the server on $url"
-Gazouille__RateLimits__Enabled=false ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  timeout --signal=TERM --kill-after=10 1800 "${gz[@]}" serve --urls "$url" --data "$data" "${serve_args[@]}" >"$out/server.log" 2>&1 &
-wrapper=$!
-cleanup() { kill "$wrapper" 2>/dev/null || true; wait "$wrapper" 2>/dev/null || true; rm -rf "$out"; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null "$url/api/v1/custom_emojis" 2>/dev/null && break
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$url/api/v1/custom_emojis" || { echo "The server did not start:" >&2; tail -20 "$out/server.log" >&2; exit 1; }
+bench_serve "$url" 1800
 
 status=0
 "${load[@]}" fanout --url "$url" --tokens "$tokens" --followers "$followers" --posts "$posts" | tee "$out/fanout.txt" || status=$?

@@ -15,7 +15,6 @@
 # The server listens on 127.0.0.1 only, is killed at the end, and stops by itself after 30 minutes at most.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$(pwd)
 
 set_name=${1:-S}
 case "$set_name" in
@@ -28,17 +27,9 @@ warmup=${WARMUP:-15}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-32}
 port=${PORT:-5091}
+source bench/load/common.sh
+bench_database "$set_name"
 database=${DATABASE:-sqlite}
-case "$database" in
-  sqlite) db_args=(); engine=SQLite ;;
-  postgres) [ -n "${CONNECTION:-}" ] || { echo "DATABASE=postgres needs CONNECTION (an Npgsql connection string)." >&2; exit 2; }
-    db_args=(--database postgres --connection "$CONNECTION"); engine=PostgreSQL ;;
-  *) echo "Unknown DATABASE '$database': use sqlite or postgres." >&2; exit 2 ;;
-esac
-serve_args=("${db_args[@]}")
-if [ -n "${REDIS:-}" ]; then serve_args+=(--redis "$REDIS"); engine="$engine + Redis"; fi
-suffix=; [ "$database" = postgres ] && suffix=-pg
-data=${BENCH_DATA:-/tmp/gazouille-bench-$set_name$suffix}
 tokens=$data/bench-tokens.txt
 url=http://127.0.0.1:$port
 out=$(mktemp -d)
@@ -48,12 +39,7 @@ if ! command -v wrk >/dev/null; then
   (apt-get install -y wrk || (apt-get update && apt-get install -y wrk)) >/dev/null || { echo "Cannot install wrk; install it and run again." >&2; exit 2; }
 fi
 
-echo "== Building (Release)"
-for p in src/Gazouille bench/Gazouille.Load; do
-  dotnet build "$p" -c Release -nologo -v q >"$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | sort -u | head -20; exit 1; }
-done
-gz=(dotnet "$root/src/Gazouille/bin/Release/net10.0/gazouille.dll")
-load=(dotnet "$root/bench/Gazouille.Load/bin/Release/net10.0/gazouille-load.dll")
+bench_build
 
 if [ "${REGENERATE:-0}" = 1 ]; then rm -rf "$data"; fi
 if [ ! -s "$tokens" ]; then
@@ -70,18 +56,7 @@ fi
 gen_seconds=$(cat "$data/generate-seconds" 2>/dev/null || echo "?")
 db_size=$([ "$database" = sqlite ] && echo "database folder $(du -sh "$data" | cut -f1)" || echo "database on PostgreSQL")
 
-echo "== Starting the server on $url"
-Gazouille__RateLimits__Enabled=false ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  timeout --signal=TERM --kill-after=10 1800 "${gz[@]}" serve --urls "$url" --data "$data" "${serve_args[@]}" >"$out/server.log" 2>&1 &
-wrapper=$!
-cleanup() { kill "$wrapper" 2>/dev/null || true; wait "$wrapper" 2>/dev/null || true; rm -rf "$out"; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null "$url/api/v1/custom_emojis" 2>/dev/null && break
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$url/api/v1/custom_emojis" || { echo "The server did not start:" >&2; tail -20 "$out/server.log" >&2; exit 1; }
-pid=$(pgrep -P "$wrapper" | head -1)
+bench_serve "$url" 1800
 rss() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$pid/status"; }
 hwm() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$pid/status"; }
 
