@@ -102,10 +102,12 @@ public sealed class StatusRenderer(GazouilleDb db, AccountRenderer accounts, Ins
     public async Task<bool> NobodyReactedAsync(Status status, CancellationToken ct = default)
     {
         long[] ids = status.ReblogOfId is { } original ? [status.Id, original] : [status.Id];
-        return !await db.Statuses.AnyAsync(s => (s.InReplyToId != null && ids.Contains(s.InReplyToId.Value))
-                   || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value)), ct)
-            && !await db.Favourites.AnyAsync(f => ids.Contains(f.StatusId), ct)
-            && !await db.Bookmarks.AnyAsync(b => ids.Contains(b.StatusId), ct);
+        // One round trip: the hub asks this for every post it streams to more than one account.
+        return !await db.Statuses.Where(s => (s.InReplyToId != null && ids.Contains(s.InReplyToId.Value))
+                    || (s.ReblogOfId != null && ids.Contains(s.ReblogOfId.Value))).Select(s => s.Id)
+            .Concat(db.Favourites.Where(f => ids.Contains(f.StatusId)).Select(f => f.Id))
+            .Concat(db.Bookmarks.Where(b => ids.Contains(b.StatusId)).Select(b => b.Id))
+            .AnyAsync(ct);
     }
 
     /// <summary>
